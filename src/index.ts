@@ -1,0 +1,12 @@
+/**
+ * poolkit: pools for Node.js. The root entry re-exports the dependency-free families; drivers
+ * and the test kit live behind their own subpaths (`poolkit/pg`, `poolkit/testing`, ...), so
+ * importing `poolkit` never loads them.
+ *
+ * @module poolkit
+ */
+
+export * from './errors.js';
+export type { Clock, Timer } from './internal/clock.js';
+export { systemClock } from './internal/clock.js';
+export type { EventMap, EventSource, Listener } from './internal/events.js';

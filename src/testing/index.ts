@@ -1,0 +1,7 @@
+/**
+ * The test kit: simulated time for any pool, and (as families land) fault factories, fault
+ * servers and a model-based fuzzer, so users can test their own code against poolkit's pools.
+ *
+ * @module poolkit/testing
+ */
+export { FakeClock, type FakeClockOptions, flushMicrotasks } from './fake-clock.js';
