@@ -5,3 +5,4 @@
  * @module poolkit/testing
  */
 export { FakeClock, type FakeClockOptions, flushMicrotasks } from './fake-clock.js';
+export { type FaultProxy, type FaultProxyOptions, type FaultProxyStats, startFaultProxy } from './fault-proxy.js';
