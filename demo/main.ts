@@ -30,5 +30,7 @@ for (const file of files) {
   }
   console.log('');
 }
-console.log(`demo finished in ${((performance.now() - started) / 1000).toFixed(1)} s${failed ? `, ${failed} section(s) failed` : ''}`);
+console.log(
+  `demo finished in ${((performance.now() - started) / 1000).toFixed(1)} s${failed ? `, ${failed} section(s) failed` : ''}`,
+);
 if (failed) process.exitCode = 1;

@@ -14,7 +14,11 @@ export function ms(value: number): string {
 /** Formats a rate for display. */
 export function perSecond(count: number, elapsedMs: number): string {
   const rate = (count / elapsedMs) * 1000;
-  return rate >= 1e6 ? `${(rate / 1e6).toFixed(2)}M/s` : rate >= 1e3 ? `${(rate / 1e3).toFixed(1)}k/s` : `${rate.toFixed(0)}/s`;
+  return rate >= 1e6
+    ? `${(rate / 1e6).toFixed(2)}M/s`
+    : rate >= 1e3
+      ? `${(rate / 1e3).toFixed(1)}k/s`
+      : `${rate.toFixed(0)}/s`;
 }
 
 /** Measures GC time spent while `fn` runs, through a PerformanceObserver. */

@@ -26,7 +26,9 @@ export async function run(out: (line?: string) => void): Promise<void> {
   const arrayMs = timeQueue(() => [] as number[]);
   out(`100k waiters queued, then 100k more served FIFO one by one:`);
   out(`  poolkit Deque         ${ms(dequeMs).padStart(9)}  (${perSecond(operations, dequeMs)})`);
-  out(`  Array#push + shift    ${ms(arrayMs).padStart(9)}  (${perSecond(operations, arrayMs)})  ${(arrayMs / dequeMs).toFixed(0)}x slower`);
+  out(
+    `  Array#push + shift    ${ms(arrayMs).padStart(9)}  (${perSecond(operations, arrayMs)})  ${(arrayMs / dequeMs).toFixed(0)}x slower`,
+  );
 
   const waiters = 10_000;
   const heap = new DeadlineHeap<number>(systemClock, () => {});
@@ -36,6 +38,10 @@ export async function run(out: (line?: string) => void): Promise<void> {
   const during = process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length - before;
   for (const entry of entries) heap.remove(entry);
   const after = process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length - before;
-  out(`${waiters.toLocaleString()} waiters with a 30 s deadline each hold ${during} timer(s) (a setTimeout each would hold ${waiters.toLocaleString()});`);
-  out(`once they are served the pool holds ${after} referenced timer(s), so an idle pool never keeps the process alive.`);
+  out(
+    `${waiters.toLocaleString()} waiters with a 30 s deadline each hold ${during} timer(s) (a setTimeout each would hold ${waiters.toLocaleString()});`,
+  );
+  out(
+    `once they are served the pool holds ${after} referenced timer(s), so an idle pool never keeps the process alive.`,
+  );
 }
