@@ -184,7 +184,7 @@ export function concatCommands(commands: readonly EncodedCommand[], totalBytes: 
   let offset = 0;
   for (const command of commands) {
     for (const part of command.parts) {
-      if (typeof part === 'string') offset += out.utf8Write(part, offset);
+      if (typeof part === 'string') offset += out.write(part, offset, 'utf8');
       else {
         out.set(part, offset);
         offset += part.byteLength;

@@ -6,3 +6,4 @@
  */
 export { FakeClock, type FakeClockOptions, flushMicrotasks } from './fake-clock.js';
 export { type FaultProxy, type FaultProxyOptions, type FaultProxyStats, startFaultProxy } from './fault-proxy.js';
+export { type Fault, type FaultServer, type FaultServerOptions, startFaultServer } from './fault-servers.js';
