@@ -10,7 +10,8 @@
  * @module
  */
 import type { Clock, Timer } from './clock.js';
-import { MAX_TIMER_DELAY_MS } from './clock.js';
+import { isClock, MAX_TIMER_DELAY_MS } from './clock.js';
+import { invalidOption } from './options.js';
 import { reportAsync } from './report.js';
 
 /** A deadline registered in a {@link DeadlineHeap}; pass it back to `remove()`. */
@@ -44,6 +45,8 @@ export class DeadlineHeap<T> {
    *   is reported asynchronously and does not disturb the heap.
    */
   constructor(clock: Clock, onExpire: (value: T, entry: DeadlineEntry<T>) => void) {
+    if (!isClock(clock)) invalidOption('clock', 'a Clock (an object with now() and setTimer())', clock);
+    if (typeof onExpire !== 'function') invalidOption('onExpire', 'a function', onExpire);
     this.#clock = clock;
     this.#onExpire = onExpire;
   }
@@ -68,6 +71,7 @@ export class DeadlineHeap<T> {
    * deadline is never registered and the returned entry is inert.
    */
   add(deadline: number, value: T, keepAlive = false): DeadlineEntry<T> {
+    if (typeof deadline !== 'number' || Number.isNaN(deadline)) invalidOption('deadline', 'a number', deadline);
     const node: Node<T> = { deadline, value, keepAlive, index: -1 };
     if (!(deadline < Number.POSITIVE_INFINITY)) return node;
     const heap = this.#heap;

@@ -12,6 +12,8 @@
  * @module
  */
 
+import { invalidOption } from './options.js';
+
 const HOLE: unique symbol = Symbol('deque.hole');
 type Slot<T> = T | typeof HOLE | undefined;
 
@@ -26,7 +28,11 @@ export class Deque<T> {
   #tail = 0; // absolute position one past the last slot
   #length = 0; // live entries
 
+  /** @param initialCapacity - slots to allocate up front (rounded up to a power of two); it grows as needed. */
   constructor(initialCapacity = 16) {
+    if (!Number.isSafeInteger(initialCapacity) || initialCapacity < 1 || initialCapacity > 2 ** 30) {
+      invalidOption('initialCapacity', 'an integer between 1 and 1073741824', initialCapacity);
+    }
     let capacity = 4;
     while (capacity < initialCapacity) capacity *= 2;
     this.#slots = new Array<Slot<T>>(capacity);

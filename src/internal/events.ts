@@ -7,6 +7,7 @@
  * @module
  */
 import diagnosticsChannel from 'node:diagnostics_channel';
+import { invalidOption } from './options.js';
 import { reportAsync } from './report.js';
 
 /** A map of event names to payload types, e.g. `{ acquired: { waitedMs: number } }`. */
@@ -43,11 +44,14 @@ export class Emitter<M extends EventMap> implements EventSource<M> {
 
   /** @param family - the family segment of channel names, e.g. `resource`. */
   constructor(family: string) {
+    if (typeof family !== 'string' || !/^[a-z][a-z0-9-]*$/.test(family)) {
+      invalidOption('family', 'a lower-case name such as `resource`', family);
+    }
     this.#family = family;
   }
 
   on<E extends keyof M & string>(event: E, listener: Listener<M, E>): () => void {
-    if (typeof listener !== 'function') throw new TypeError(`Expected \`listener\` to be a function`);
+    if (typeof listener !== 'function') invalidOption('listener', 'a function', listener);
     const list = this.#listeners.get(event);
     // Copy on write, so that emit can iterate without guarding against changes mid-loop.
     this.#listeners.set(event, list ? [...list, listener as AnyListener] : [listener as AnyListener]);
