@@ -10,3 +10,18 @@ export * from './errors.js';
 export type { Clock, Timer } from './internal/clock.js';
 export { systemClock } from './internal/clock.js';
 export type { EventMap, EventSource, Listener } from './internal/events.js';
+export {
+  FreeList,
+  type FreeListOptions,
+  type GcEpochControl,
+  gcEpoch,
+  type LeakReport,
+  OBJECT_DROP_REASONS,
+  type ObjectDropReason,
+  type ObjectEviction,
+  ObjectPool,
+  type ObjectPoolDebugOptions,
+  type ObjectPoolEvents,
+  type ObjectPoolOptions,
+  type ObjectPoolStats,
+} from './object/index.js';
