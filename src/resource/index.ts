@@ -5,6 +5,7 @@
  *
  * @module poolkit/resource
  */
+export { createPool } from './pool.js';
 export {
   type AcquireOptions,
   type CreateBackoffOptions,

@@ -265,6 +265,8 @@ export type PoolEvents<T> = {
   readonly released: { readonly pool: string; readonly resource: T; readonly heldMs: number };
   /** A lease was held past `leakDetectionMs`; `error.stack` is the acquire stack. */
   readonly leakDetected: { readonly pool: string; readonly error: Error; readonly heldMs: number };
+  /** A lease reported by leak detection was returned at last. */
+  readonly leakReturned: { readonly pool: string; readonly resource: T; readonly heldMs: number };
   /** `clear()` started a new generation. */
   readonly poolCleared: { readonly pool: string; readonly generation: number };
   /** The pool is closed (every destroy settled). */
