@@ -1,0 +1,122 @@
+/**
+ * Task groups (pond's groups, Go's errgroup): tasks started through a group share its signal and
+ * can be awaited together. With `failFast`, the first failure aborts the group: queued tasks
+ * leave the queue, running ones see their signal abort, and `wait()` rejects with that first error
+ * once every task of the group has settled.
+ *
+ * @module
+ */
+import { AbortError } from '../internal/errors.js';
+import { booleanOption, customOption, resolveOptions } from '../internal/options.js';
+import type { TaskFunction } from './async-executor.js';
+import type { RunOptions } from './options.js';
+
+/** Options of `pool.group()`. */
+export interface GroupOptions {
+  /**
+   * Abort the group's other tasks on the first failure (errgroup's `WithContext`).
+   * @default true
+   */
+  readonly failFast?: boolean;
+  /** Aborts the whole group (every task, queued or running) when it aborts. */
+  readonly signal?: AbortSignal;
+}
+
+/** The part of a pool a group needs. */
+export interface GroupHost {
+  /** Runs a task on the pool. */
+  run<T>(fn: TaskFunction<T>, options?: RunOptions): Promise<T>;
+}
+
+const groupSchema = {
+  failFast: booleanOption({ default: true }),
+  signal: customOption<AbortSignal | undefined>('an AbortSignal', (value) => value instanceof AbortSignal),
+};
+
+/** A set of tasks of one pool that succeed or fail together. */
+export class TaskGroup {
+  readonly #pool: GroupHost;
+  readonly #failFast: boolean;
+  readonly #controller = new AbortController();
+  #pending = 0;
+  #failed = false;
+  #firstError: unknown;
+  #waiters: (() => void)[] = [];
+
+  constructor(pool: GroupHost, options: GroupOptions = {}) {
+    const resolved = resolveOptions('group()', options, groupSchema);
+    this.#pool = pool;
+    this.#failFast = resolved.failFast;
+    const outer = resolved.signal;
+    if (outer !== undefined) {
+      if (outer.aborted) this.#controller.abort(outer.reason);
+      else outer.addEventListener('abort', () => this.#controller.abort(outer.reason), { once: true });
+    }
+  }
+
+  /** Aborts when the group is cancelled or (with `failFast`) a task failed. */
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  /** Tasks of the group not settled yet. */
+  get pending(): number {
+    return this.#pending;
+  }
+
+  /**
+   * Runs `fn` on the pool as part of the group and returns its promise. The group keeps its own
+   * handler on the promise, so leaving it unhandled is safe: `wait()` reports the first error.
+   */
+  run<T>(fn: TaskFunction<T>, options?: RunOptions): Promise<T> {
+    const own = options?.signal;
+    const signal = own === undefined ? this.#controller.signal : AbortSignal.any([own, this.#controller.signal]);
+    const promise = this.#pool.run(fn, { ...options, signal });
+    this.#pending++;
+    promise.then(
+      () => this.#settled(),
+      (error: unknown) => {
+        if (!this.#failed && !(own?.aborted && error === own.reason) && !this.#isGroupAbort(error)) {
+          this.#failed = true;
+          this.#firstError = error;
+          if (this.#failFast) {
+            this.#controller.abort(new AbortError('Task group stopped: another task failed', { cause: error }));
+          }
+        }
+        this.#settled();
+      },
+    );
+    return promise;
+  }
+
+  /** Like `run()` without the promise: outcomes are reported by `wait()` only. */
+  submit(fn: TaskFunction<unknown>, options?: RunOptions): void {
+    void this.run(fn, options);
+  }
+
+  /** Aborts every task of the group with `reason`. */
+  cancel(reason?: unknown): void {
+    this.#controller.abort(reason ?? new AbortError('Task group cancelled'));
+  }
+
+  /**
+   * Resolves once every task started so far has settled; rejects with the first failure (an
+   * abort of the group itself counts as one when nothing else failed).
+   */
+  async wait(): Promise<void> {
+    if (this.#pending !== 0) await new Promise<void>((resolve) => this.#waiters.push(resolve));
+    if (this.#failed) throw this.#firstError;
+    if (this.#controller.signal.aborted) throw this.#controller.signal.reason;
+  }
+
+  #isGroupAbort(error: unknown): boolean {
+    return this.#controller.signal.aborted && error === this.#controller.signal.reason;
+  }
+
+  #settled(): void {
+    if (--this.#pending !== 0) return;
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}

@@ -1,0 +1,309 @@
+/**
+ * `pool.map(input, fn, { concurrency, ordered })`: a pull-based parallel map. It keeps a window of
+ * at most `concurrency` items between the input and the consumer (running, or finished and not
+ * yet consumed), so memory is O(concurrency) for any input length, and the input is read only as
+ * the window frees. Results come out in input order (a ring of `concurrency` slots) or in
+ * completion order. Tasks go through the pool's scheduler, so the pool's own limit, stats and
+ * shutdown apply; they report to this object (a `TaskSink`) instead of a promise each.
+ *
+ * The first failure stops the map: in-flight tasks are cancelled, the input is closed
+ * (`return()`), and the error is thrown from `next()`. Breaking out of `for await` does the same
+ * without an error.
+ *
+ * @module
+ */
+import { AbortError, InvalidOptionError } from '../internal/errors.js';
+import { booleanOption, customOption, integerOption, resolveOptions } from '../internal/options.js';
+import type { TaskFunction } from './async-executor.js';
+import type { Scheduler } from './scheduler.js';
+import type { TaskRecord, TaskSink } from './task-record.js';
+
+/** Options of `pool.map()`. */
+export interface MapOptions {
+  /**
+   * Most items in the window at once (running, or done and waiting to be consumed).
+   * @default the pool's concurrency, or 64 when that is `Infinity` (items)
+   */
+  readonly concurrency?: number;
+  /**
+   * Yield results in input order (`true`) or as they complete (`false`).
+   * @default true
+   */
+  readonly ordered?: boolean;
+  /** Stops the map: running tasks are aborted and the iterator throws `signal.reason`. */
+  readonly signal?: AbortSignal;
+}
+
+const mapSchema = {
+  concurrency: integerOption({ min: 1 }),
+  ordered: booleanOption({ default: true }),
+  signal: customOption<AbortSignal | undefined>('an AbortSignal', (value) => value instanceof AbortSignal),
+};
+
+type Fn = TaskFunction<unknown>;
+type Task = TaskRecord<Fn, unknown>;
+type Step<U> = IteratorResult<U, undefined>;
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+const EMPTY = Symbol('map.empty');
+
+/** Creates the map iterator (validation happens here, at the call). */
+export function mapTasks<T, U>(
+  core: Scheduler<Fn, unknown>,
+  input: Iterable<T> | AsyncIterable<T>,
+  fn: (item: T, signal: AbortSignal) => U | PromiseLike<U>,
+  options: MapOptions | undefined,
+): AsyncIterableIterator<Awaited<U>> {
+  if (input === null || typeof input !== 'object' || !(Symbol.iterator in input || Symbol.asyncIterator in input)) {
+    if (typeof input !== 'string') {
+      throw new InvalidOptionError(`Expected \`input\` to be an iterable or async iterable, got \`${String(input)}\``, {
+        option: 'input',
+        value: input,
+      });
+    }
+  }
+  const resolved = resolveOptions('map()', options, mapSchema);
+  const window = resolved.concurrency ?? (core.concurrency < Number.POSITIVE_INFINITY ? core.concurrency : 64);
+  return new MapRun<T, Awaited<U>>(core, input, fn as never, window, resolved.ordered, resolved.signal);
+}
+
+class MapRun<T, U> implements AsyncIterableIterator<U>, TaskSink {
+  readonly #core: Scheduler<Fn, unknown>;
+  readonly #input: Iterable<T> | AsyncIterable<T>;
+  readonly #fn: (item: T, signal: AbortSignal) => U | PromiseLike<U>;
+  readonly #window: number;
+  readonly #ordered: boolean;
+  readonly #signal: AbortSignal | undefined;
+  readonly #controller = new AbortController();
+  #syncSource: Iterator<T> | undefined;
+  #asyncSource: AsyncIterator<T> | undefined;
+  /** In-flight tasks by slot (index % window), to cancel them on stop. */
+  readonly #tasks: (Task | undefined)[];
+  /** Ordered: finished values by slot; unordered: a FIFO ring of finished values. */
+  readonly #values: unknown[];
+  #ringHead = 0;
+  #ringLength = 0;
+  #pulled = 0; // items taken from the input
+  #yielded = 0; // results handed to the consumer
+  #pulling = false;
+  #opened = false;
+  #sourceDone = false;
+  #stopped = false;
+  #error: unknown = EMPTY;
+  #wake: ((step: Step<U>) => void) | undefined;
+  #wakeFail: ((error: unknown) => void) | undefined;
+
+  constructor(
+    core: Scheduler<Fn, unknown>,
+    input: Iterable<T> | AsyncIterable<T>,
+    fn: (item: T, signal: AbortSignal) => U | PromiseLike<U>,
+    window: number,
+    ordered: boolean,
+    signal: AbortSignal | undefined,
+  ) {
+    this.#core = core;
+    this.#input = input;
+    this.#fn = fn;
+    this.#window = window;
+    this.#ordered = ordered;
+    this.#signal = signal;
+    this.#tasks = new Array(window).fill(undefined);
+    this.#values = new Array(window).fill(EMPTY);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<U> {
+    return this;
+  }
+
+  next(): Promise<Step<U>> {
+    if (!this.#opened) this.#open();
+    if (this.#error !== EMPTY) {
+      const error = this.#error;
+      this.#error = EMPTY;
+      return Promise.reject(error);
+    }
+    if (this.#stopped) return Promise.resolve(DONE);
+    const step = this.#take();
+    if (step !== undefined) return Promise.resolve(step);
+    if (this.#wake !== undefined) {
+      // A second next() before the first settled: serve it after the first.
+      const previous = new Promise<void>((resolve) => {
+        const wake = this.#wake as (step: Step<U>) => void;
+        this.#wake = (step) => {
+          wake(step);
+          resolve();
+        };
+      });
+      return previous.then(() => this.next());
+    }
+    return new Promise<Step<U>>((resolve, reject) => {
+      this.#wake = resolve;
+      this.#wakeFail = reject;
+    });
+  }
+
+  async return(): Promise<Step<U>> {
+    this.#stop(new AbortError('map() was stopped by its consumer'));
+    this.#error = EMPTY;
+    return DONE;
+  }
+
+  async throw(error?: unknown): Promise<Step<U>> {
+    this.#stop(error);
+    this.#error = EMPTY;
+    throw error;
+  }
+
+  /** A task reported (TaskSink). */
+  settle(task: TaskRecord<unknown, unknown>, ok: boolean, value: unknown): void {
+    const slot = (task.tag as number) % this.#window;
+    this.#tasks[slot] = undefined;
+    if (this.#stopped) return;
+    if (!ok) {
+      this.#stop(value);
+      return;
+    }
+    if (this.#ordered) this.#values[slot] = value;
+    else {
+      this.#values[(this.#ringHead + this.#ringLength) % this.#window] = value;
+      this.#ringLength++;
+    }
+    if (this.#wake !== undefined) {
+      const step = this.#take();
+      if (step !== undefined) {
+        const wake = this.#wake;
+        this.#wake = this.#wakeFail = undefined;
+        wake(step);
+      }
+    }
+  }
+
+  #open(): void {
+    this.#opened = true;
+    const signal = this.#signal;
+    if (signal !== undefined) {
+      if (signal.aborted) {
+        this.#stop(signal.reason);
+        return;
+      }
+      signal.addEventListener('abort', () => this.#stop(signal.reason), { once: true });
+    }
+    try {
+      const input = this.#input as Partial<Iterable<T> & AsyncIterable<T>>;
+      const asyncIterator = input[Symbol.asyncIterator];
+      if (typeof asyncIterator === 'function') this.#asyncSource = asyncIterator.call(input);
+      else this.#syncSource = (input as Iterable<T>)[Symbol.iterator]();
+    } catch (error) {
+      this.#stop(error);
+      return;
+    }
+    this.#pump();
+  }
+
+  /** The next result if one is ready (advancing the window and pulling more input), or undefined. */
+  #take(): Step<U> | undefined {
+    let value: unknown;
+    if (this.#ordered) {
+      const slot = this.#yielded % this.#window;
+      value = this.#values[slot];
+      if (value === EMPTY) return this.#sourceDone && this.#yielded === this.#pulled ? DONE : undefined;
+      this.#values[slot] = EMPTY;
+    } else {
+      if (this.#ringLength === 0) return this.#sourceDone && this.#yielded === this.#pulled ? DONE : undefined;
+      value = this.#values[this.#ringHead];
+      this.#values[this.#ringHead] = EMPTY;
+      this.#ringHead = (this.#ringHead + 1) % this.#window;
+      this.#ringLength--;
+    }
+    this.#yielded++;
+    if (!this.#stopped) this.#pump();
+    return { done: false, value: value as U };
+  }
+
+  /** Pulls input while the window has room. Hot loop for sync inputs. */
+  #pump(): void {
+    const window = this.#window;
+    while (!this.#sourceDone && !this.#stopped && !this.#pulling && this.#pulled - this.#yielded < window) {
+      const source = this.#syncSource;
+      if (source === undefined) {
+        this.#pullAsync();
+        return;
+      }
+      let step: IteratorResult<T>;
+      try {
+        step = source.next();
+      } catch (error) {
+        this.#sourceDone = true;
+        this.#stop(error);
+        return;
+      }
+      if (step.done) this.#sourceDone = true;
+      else this.#startItem(step.value);
+    }
+    if (this.#sourceDone && this.#yielded === this.#pulled) this.#finishWaiter();
+  }
+
+  #pullAsync(): void {
+    this.#pulling = true;
+    (this.#asyncSource as AsyncIterator<T>).next().then(
+      (step) => {
+        this.#pulling = false;
+        if (this.#stopped) return;
+        if (step.done) this.#sourceDone = true;
+        else this.#startItem(step.value);
+        this.#pump();
+      },
+      (error: unknown) => {
+        this.#pulling = false;
+        this.#sourceDone = true;
+        this.#stop(error);
+      },
+    );
+  }
+
+  #startItem(item: T): void {
+    const index = this.#pulled++;
+    const fn = this.#fn;
+    const task = this.#core.create((signal: AbortSignal) => fn(item, signal), undefined);
+    task.tag = index;
+    // Handlers of this map share the map's controller: no controller per item (the core still
+    // gives a task its own when a run timeout applies).
+    task.controller = this.#controller;
+    this.#tasks[index % this.#window] = task;
+    this.#core.enqueue(task, this);
+  }
+
+  #stop(error: unknown): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.#error = error;
+    this.#controller.abort(error);
+    for (const task of this.#tasks) if (task !== undefined) this.#core.cancel(task, error);
+    this.#tasks.fill(undefined);
+    this.#values.fill(EMPTY);
+    if (!this.#sourceDone) {
+      this.#sourceDone = true;
+      try {
+        const closing = this.#syncSource?.return?.() ?? this.#asyncSource?.return?.();
+        if (closing instanceof Promise) closing.catch(() => {});
+      } catch {
+        // The input's own cleanup failed; the map's first error is what the consumer sees.
+      }
+    }
+    const fail = this.#wakeFail;
+    if (fail !== undefined) {
+      this.#wake = this.#wakeFail = undefined;
+      this.#error = EMPTY; // delivered to the waiting consumer
+      fail(error);
+    }
+  }
+
+  #finishWaiter(): void {
+    const wake = this.#wake;
+    if (wake === undefined) return;
+    if (this.#stopped || (this.#sourceDone && this.#yielded === this.#pulled)) {
+      this.#wake = this.#wakeFail = undefined;
+      wake(DONE);
+    }
+  }
+}
