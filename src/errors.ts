@@ -32,6 +32,7 @@ export {
   ProtocolError,
   QueueFullError,
   QueueTimeoutError,
+  RequestTimeoutError,
   ServerError,
   TaskTimeoutError,
   TransactionError,

@@ -134,6 +134,12 @@ export const ERROR_TABLE = {
     family: 'net, http, memcached',
     summary: 'A socket did not connect within `connectTimeoutMs`; the attempt was destroyed.',
   },
+  RequestTimeoutError: {
+    code: 'POOLKIT_REQUEST_TIMEOUT',
+    family: 'net, http, memcached',
+    summary:
+      'A request got no complete reply within `timeoutMs`; the connection it used was closed (its stream is out of step).',
+  },
   ConnectionClosedError: {
     code: 'POOLKIT_CONNECTION_CLOSED',
     family: 'net, http, memcached, adapters',
@@ -281,6 +287,8 @@ export const WorkerStartError = defineError('WorkerStartError');
 export const DataCloneError = defineError('DataCloneError');
 /** A socket did not connect in time (`POOLKIT_CONNECT_TIMEOUT`). */
 export const ConnectTimeoutError = defineError('ConnectTimeoutError');
+/** A request got no reply in time (`POOLKIT_REQUEST_TIMEOUT`). */
+export const RequestTimeoutError = defineError('RequestTimeoutError');
 /** The connection was closed or reset under a call (`POOLKIT_CONNECTION_CLOSED`). */
 export const ConnectionClosedError = defineError('ConnectionClosedError');
 /** A memcached key was not found (`POOLKIT_CACHE_MISS`). */
