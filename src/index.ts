@@ -25,3 +25,22 @@ export {
   type ObjectPoolOptions,
   type ObjectPoolStats,
 } from './object/index.js';
+export {
+  type CloseOptions,
+  createTaskPool,
+  type DeadlockMode,
+  type Executor,
+  type ExecutorHost,
+  type ExecutorTask,
+  type GroupOptions,
+  type HistogramSnapshot,
+  type MapOptions,
+  type RunOptions,
+  type SchedulingOptions,
+  type TaskErrorInfo,
+  type TaskFunction,
+  TaskGroup,
+  TaskPool,
+  type TaskPoolOptions,
+  type TaskPoolStats,
+} from './tasks/index.js';
