@@ -671,6 +671,7 @@ export class Engine<T> implements LeaseOwner<T> {
     slot.whenGone = undefined;
     if (whenGone !== undefined) for (const resolve of whenGone) resolve();
     this.#checkClosed();
+    if (this.#budget !== undefined && this.isEmpty()) this.#budget.emptied(this);
   }
 
   #whenGone(slot: Slot<T>): Promise<void> {

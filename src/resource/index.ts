@@ -5,6 +5,7 @@
  *
  * @module poolkit/resource
  */
+export { createKeyedPool } from './keyed-pool.js';
 export { createPool } from './pool.js';
 export {
   type AcquireOptions,

@@ -41,6 +41,8 @@ export class Slot<T> {
   leakReported = false;
   call: FactoryCall<unknown> | undefined = undefined;
   whenGone: (() => void)[] | undefined = undefined;
+  /** Keyed pools: position in the global LRU of idle resources. */
+  lruHandle: DequeHandle = 0;
 
   constructor(value: T, now: number, expiresAt: number, generation: number) {
     this.value = value;
