@@ -80,17 +80,23 @@ async function ping(client: Client, context: FactoryContext): Promise<boolean> {
   }
 }
 
-async function resetClient(client: Client, discard: boolean, context: FactoryContext): Promise<boolean> {
+// Synchronous when there is nothing to do (the common case), so a release hands the client to
+// the next waiter without an extra turn of the event loop.
+function resetClient(client: Client, discard: boolean, context: FactoryContext): boolean | Promise<boolean> {
   if (!isAlive(client)) return false;
-  try {
-    // 'T' = in a transaction block, 'E' = in a failed one; 'I' (idle) or null (not known yet) is fine.
-    const status = client.getTransactionStatus();
-    if (status === 'T' || status === 'E') await queryWithSignal(client, 'ROLLBACK', context.signal);
-    if (discard) await queryWithSignal(client, 'DISCARD ALL', context.signal);
-    return isAlive(client);
-  } catch {
-    return false;
-  }
+  // 'T' = in a transaction block, 'E' = in a failed one; 'I' (idle) or null (not known yet) is fine.
+  const status = client.getTransactionStatus();
+  const rollback = status === 'T' || status === 'E';
+  if (!rollback && !discard) return true;
+  return (async () => {
+    try {
+      if (rollback) await queryWithSignal(client, 'ROLLBACK', context.signal);
+      if (discard) await queryWithSignal(client, 'DISCARD ALL', context.signal);
+      return isAlive(client);
+    } catch {
+      return false;
+    }
+  })();
 }
 
 async function endClient(client: Client, context: DestroyContext): Promise<void> {
