@@ -1,0 +1,70 @@
+/**
+ * How many tasks each worker gets at once. A worker with one task at a time idles for a whole
+ * round trip (~30 us) between tasks; with `1 + roundTrip / taskTime` in flight it never waits,
+ * and no more are needed. Larger windows only make a long task hold back the short ones queued
+ * behind it in the same worker. So the window is auto-sized from two moving averages: the run
+ * time workers report for each task, and the transport time measured on tasks posted to an idle
+ * worker (round trip minus run time). A fixed size can be configured instead (piscina's
+ * `concurrentTasksPerWorker`, always fixed there).
+ *
+ * @module
+ */
+
+/** Upper bound of an auto-sized window (and the default slot count is twice it). */
+export const MAX_AUTO_WINDOW = 32;
+
+const INITIAL_TRANSPORT_MS = 0.05;
+const INITIAL_RUN_MS = 1;
+const ALPHA = 0.1;
+
+/** The per-worker in-flight limit, fixed or auto-sized. */
+export class DispatchWindow {
+  readonly #fixed: number | undefined;
+  #transportMs = INITIAL_TRANSPORT_MS;
+  #runMs = INITIAL_RUN_MS;
+  #size: number;
+
+  /** @param fixed - a fixed size, or `undefined` for auto. */
+  constructor(fixed: number | undefined) {
+    this.#fixed = fixed;
+    this.#size = fixed ?? this.#compute();
+  }
+
+  /** Tasks per worker now. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Moving average of task run time, in ms. */
+  get runMs(): number {
+    return this.#runMs;
+  }
+
+  /** Moving average of transport time per round trip, in ms. */
+  get transportMs(): number {
+    return this.#transportMs;
+  }
+
+  /**
+   * Records one finished task. Returns true when the size changed.
+   * @param runMs - run time reported by the worker.
+   * @param roundTripMs - post to result, or a negative number when not measured.
+   */
+  observe(runMs: number, roundTripMs: number): boolean {
+    this.#runMs += (runMs - this.#runMs) * ALPHA;
+    if (roundTripMs >= 0) {
+      const transport = Math.max(0.005, roundTripMs - runMs);
+      this.#transportMs += (transport - this.#transportMs) * ALPHA;
+    }
+    if (this.#fixed !== undefined) return false;
+    const size = this.#compute();
+    if (size === this.#size) return false;
+    this.#size = size;
+    return true;
+  }
+
+  #compute(): number {
+    const wanted = 1 + Math.ceil(this.#transportMs / Math.max(this.#runMs, 0.0005));
+    return Math.min(MAX_AUTO_WINDOW, Math.max(1, wanted));
+  }
+}

@@ -1,0 +1,277 @@
+/**
+ * `ThreadPool`: named handlers of a worker module run on worker threads, scheduled by the same
+ * core as `TaskPool` (queue, priorities, deadlines, timeouts, cancellation, stats, shutdown), so
+ * both pools behave alike. The public class wraps a private scheduler and executor (as piscina
+ * wraps its `#pool`).
+ *
+ * @module
+ */
+import type { Clock } from '../internal/clock.js';
+import { Emitter, type EventSource } from '../internal/events.js';
+import { invalidOption } from '../internal/options.js';
+import { type CloseOptions, Scheduler } from '../tasks/scheduler.js';
+import { StartBreaker } from './breaker.js';
+import { DispatchWindow } from './dispatch-window.js';
+import { workerEntryUrl } from './entry-url.js';
+import { InlineExecutor } from './inline-executor.js';
+import { moduleUrlOf, resolveThreadPoolOptions, type ThreadPoolOptions } from './options.js';
+import { ThreadPayload } from './task-entry.js';
+import { ThreadExecutor } from './thread-executor.js';
+import { findTransferables, type TransferItem } from './transfer.js';
+import type {
+  AnyWorkerModule,
+  HandlerName,
+  RunArgs,
+  TaskInput,
+  TaskResult,
+  ThreadPoolEvents,
+  ThreadPoolStats,
+  ThreadRunOptions,
+  WorkerStats,
+} from './types.js';
+
+/** Slots per worker: twice the largest auto window, so revoked slots awaiting acknowledgement never block. */
+const SLOTS_PER_WORKER = 64;
+
+const NO_THREADS = { total: 0, idle: 0, busy: 0, starting: 0 } as const;
+const NO_LIFETIME = {
+  spawned: 0,
+  crashed: 0,
+  startFailures: 0,
+  recycled: 0,
+  reaped: 0,
+  stolen: 0,
+  retried: 0,
+  quarantined: 0,
+} as const;
+
+function splitRunOptions(
+  input: unknown,
+  options: ThreadRunOptions,
+  defaultRetries: number,
+): [readonly TransferItem[] | undefined, number, ThreadRunOptions | undefined] {
+  const { transfer, retries, ...rest } = options;
+  if (retries !== undefined && !(Number.isSafeInteger(retries) && retries >= 0)) {
+    invalidOption('retries', 'an integer >= 0', retries);
+  }
+  if (transfer !== undefined && transfer !== 'auto' && !Array.isArray(transfer)) {
+    invalidOption('transfer', "an array of transferable objects or 'auto'", transfer);
+  }
+  const list = transfer === 'auto' ? findTransferables(input) : transfer;
+  return [list, retries ?? defaultRetries, Object.keys(rest).length === 0 ? undefined : rest];
+}
+
+/**
+ * A pool of worker threads running the handlers of one module. Create it with
+ * {@link createThreadPool}; type it with the module: `createThreadPool<typeof import('./worker.js')>(...)`.
+ */
+export class ThreadPool<M = AnyWorkerModule> implements EventSource<ThreadPoolEvents>, AsyncDisposable {
+  readonly #scheduler: Scheduler<ThreadPayload, unknown>;
+  readonly #executor: ThreadExecutor | undefined;
+  readonly #window: DispatchWindow;
+  readonly #breaker: StartBreaker;
+  readonly #events = new Emitter<ThreadPoolEvents>('threads');
+  readonly #retries: number;
+  readonly #clock: Clock;
+
+  /** Use {@link createThreadPool}. */
+  constructor(options: ThreadPoolOptions) {
+    const resolved = resolveThreadPoolOptions(options);
+    const moduleUrl = moduleUrlOf(resolved.module);
+    const fixed = resolved.concurrentTasksPerThread === 'auto' ? undefined : resolved.concurrentTasksPerThread;
+    this.#window = new DispatchWindow(fixed);
+    this.#breaker = new StartBreaker(resolved.maxStartFailures, resolved.breakerCooldownMs);
+    this.#retries = resolved.retries;
+    this.#clock = resolved.clock;
+    const executor = resolved.inline
+      ? new InlineExecutor(moduleUrl, resolved.maxThreads * (fixed ?? 1), resolved.workerData)
+      : new ThreadExecutor({
+          spawn: {
+            entryUrl: workerEntryUrl(),
+            moduleUrl,
+            slots: Math.max(SLOTS_PER_WORKER, 2 * (fixed ?? 0)),
+            workerData: resolved.workerData,
+            resourceLimits: resolved.resourceLimits,
+            execArgv: resolved.execArgv,
+            env: undefined,
+            name: resolved.name,
+          },
+          clock: resolved.clock,
+          minThreads: resolved.minThreads,
+          maxThreads: resolved.maxThreads,
+          idleTimeoutMs: resolved.idleTimeoutMs,
+          teardownTimeoutMs: resolved.teardownTimeoutMs,
+          recycleAfterTasks: resolved.recycleAfterTasks,
+          recycleAboveHeapBytes: resolved.recycleAboveHeapMb * 1024 * 1024,
+          breaker: this.#breaker,
+          events: this.#events,
+          window: this.#window,
+          abortGraceMs: resolved.abortGraceMs,
+          quarantineAfterKills: resolved.quarantineAfterKills,
+        });
+    this.#executor = executor instanceof ThreadExecutor ? executor : undefined;
+    this.#scheduler = new Scheduler(executor, resolved, 'ThreadPool');
+  }
+
+  /**
+   * Runs handler `name` of the worker module with `input` (structured-cloned, or moved per
+   * `options.transfer`). Resolves with the handler's result; rejects with the handler's error
+   * (name, message, stack, code and cause kept), `WorkerExitedError` when its thread died,
+   * `DataCloneError` for an uncloneable input or result, or the scheduler's errors
+   * (`TaskTimeoutError`, `QueueTimeoutError`, `QueueFullError`, `ClosedError`, `signal.reason`).
+   */
+  run<K extends HandlerName<M>>(name: K, ...args: RunArgs<TaskInput<M, K>>): Promise<TaskResult<M, K>> {
+    return this.#scheduler.run(this.#payload(name, args), this.#coreOptions(args)) as Promise<TaskResult<M, K>>;
+  }
+
+  /** Like {@link ThreadPool.run} but never queues: rejects with `PoolExhaustedError` when no thread has room now. */
+  tryRun<K extends HandlerName<M>>(name: K, ...args: RunArgs<TaskInput<M, K>>): Promise<TaskResult<M, K>> {
+    return this.#scheduler.tryRun(this.#payload(name, args), this.#coreOptions(args)) as Promise<TaskResult<M, K>>;
+  }
+
+  #payload(name: string, args: readonly unknown[]): ThreadPayload {
+    if (typeof name !== 'string') invalidOption('name', 'a string (a handler exported by the worker module)', name);
+    const input = args[0];
+    const options = args[1] as ThreadRunOptions | undefined;
+    if (options === undefined || (options.transfer === undefined && options.retries === undefined)) {
+      return new ThreadPayload(name, input, undefined, this.#retries);
+    }
+    const [transfer, retries] = splitRunOptions(input, options, this.#retries);
+    return new ThreadPayload(name, input, transfer, retries);
+  }
+
+  #coreOptions(args: readonly unknown[]): ThreadRunOptions | undefined {
+    const options = args[1] as ThreadRunOptions | undefined;
+    if (options === undefined || (options.transfer === undefined && options.retries === undefined)) return options;
+    return splitRunOptions(args[0], options, this.#retries)[2];
+  }
+
+  /** Stops starting tasks (running ones finish; new ones queue). */
+  pause(): void {
+    this.#scheduler.pause();
+  }
+
+  /** Starts queued tasks again. */
+  resume(): void {
+    this.#scheduler.resume();
+  }
+
+  /**
+   * Changes the thread limits at runtime. Surplus threads retire (idle ones first; busy ones after
+   * their started tasks, whose unstarted tasks move elsewhere); missing ones spawn on demand.
+   * @param maxThreads - the new maximum (integer >= 1).
+   * @param minThreads - the new minimum; defaults to `min(current minThreads, maxThreads)`.
+   */
+  resize(maxThreads: number, minThreads?: number): void {
+    if (!(Number.isSafeInteger(maxThreads) && maxThreads >= 1))
+      invalidOption('maxThreads', 'an integer >= 1', maxThreads);
+    const workers = this.#executor?.workers;
+    const min = minThreads ?? Math.min(workers?.minThreads ?? 0, maxThreads);
+    if (!(Number.isSafeInteger(min) && min >= 0 && min <= maxThreads)) {
+      invalidOption('minThreads', `an integer between 0 and ${maxThreads}`, minThreads);
+    }
+    workers?.resize(min, maxThreads);
+  }
+
+  /** Resolves when nothing is queued or running. */
+  onIdle(): Promise<void> {
+    return this.#scheduler.onIdle();
+  }
+
+  /** Resolves when nothing is queued (tasks may still run). */
+  onEmpty(): Promise<void> {
+    return this.#scheduler.onEmpty();
+  }
+
+  /** Backpressure: resolves when a task submitted now would not be refused for a full queue. */
+  waitForRoom(): Promise<void> {
+    return this.#scheduler.waitForRoom();
+  }
+
+  /**
+   * Stops admission, lets queued and running tasks finish, then runs every thread's `teardown`
+   * and waits for the threads to exit. With `timeoutMs`, destroys the pool when it passes.
+   */
+  close(options?: CloseOptions): Promise<void> {
+    return this.#scheduler.close(options);
+  }
+
+  /** Rejects queued tasks and the callers of running ones with `ClosedError`, and terminates every thread. */
+  destroy(): Promise<void> {
+    return this.#scheduler.destroy();
+  }
+
+  /** `await using pool = createThreadPool(...)` closes it. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  on<E extends keyof ThreadPoolEvents & string>(
+    event: E,
+    listener: (payload: ThreadPoolEvents[E]) => void,
+  ): () => void {
+    return this.#events.on(event, listener);
+  }
+
+  once<E extends keyof ThreadPoolEvents & string>(
+    event: E,
+    listener: (payload: ThreadPoolEvents[E]) => void,
+  ): () => void {
+    return this.#events.once(event, listener);
+  }
+
+  off<E extends keyof ThreadPoolEvents & string>(event: E, listener: (payload: ThreadPoolEvents[E]) => void): void {
+    this.#events.off(event, listener);
+  }
+
+  /** A snapshot: the scheduler's counters and histograms plus threads, workers and lifetime counters. */
+  stats(): ThreadPoolStats {
+    const base = this.#scheduler.stats();
+    const executor = this.#executor;
+    const common = {
+      window: this.#window.size,
+      averageRunMs: this.#window.runMs,
+      breaker: this.#breaker.state(this.#clock.now()),
+    };
+    if (executor === undefined) return { ...base, ...common, threads: NO_THREADS, workers: [], lifetime: NO_LIFETIME };
+    const now = this.#clock.now();
+    const workers: WorkerStats[] = [];
+    let idle = 0;
+    let busy = 0;
+    let starting = 0;
+    for (const worker of executor.workers.all) {
+      if (worker.phase === 'starting') starting++;
+      else if (worker.phase === 'ready' && worker.inFlight === 0) idle++;
+      else if (worker.phase === 'ready' || worker.phase === 'retiring') busy++;
+      const aliveMs = worker.countedStarting ? 0 : now - worker.readyAt;
+      workers.push({
+        threadId: worker.id,
+        phase: worker.phase,
+        inFlight: worker.inFlight,
+        completed: worker.completed,
+        utilization: aliveMs > 0 ? worker.busyMs / aliveMs : 0,
+        heapUsedBytes: worker.heapUsedBytes,
+      });
+    }
+    const threads = { total: executor.workers.all.size, idle, busy, starting };
+    return { ...base, ...common, threads, workers, lifetime: { ...executor.counters } };
+  }
+}
+
+/**
+ * Creates a {@link ThreadPool}.
+ *
+ * @example
+ * ```ts
+ * // worker.ts: export function hash(input: Uint8Array): string { ... }
+ * const pool = createThreadPool<typeof import('./worker.js')>({
+ *   module: new URL('./worker.js', import.meta.url),
+ *   maxThreads: 4,
+ * });
+ * const digest = await pool.run('hash', bytes, { timeoutMs: 1000 }); // typed: string
+ * await pool.close();
+ * ```
+ */
+export function createThreadPool<M = AnyWorkerModule>(options: ThreadPoolOptions): ThreadPool<M> {
+  return new ThreadPool<M>(options);
+}
