@@ -71,6 +71,11 @@ export class Scheduler<P, R> implements ExecutorHost, TaskOwner {
   readonly #waitTime = new Histogram();
   readonly #runTime = new Histogram();
   readonly #submitSink: TaskSink;
+  readonly #fastLane: boolean;
+  #fastPayload: unknown;
+  readonly #captureFast = (resolve: (value: unknown) => void, reject: (error: unknown) => void): void => {
+    this.#queue.pushFast(this.#fastPayload, resolve, reject, this.#clock.now());
+  };
   #concurrency: number;
   #capacity: number;
   #limit: number;
@@ -102,7 +107,14 @@ export class Scheduler<P, R> implements ExecutorHost, TaskOwner {
     this.#options = options;
     this.#name = name;
     this.#clock = options.clock;
-    this.#queue = new TaskQueue(options.priorityAgingMs);
+    this.#queue = new TaskQueue(options.priorityAgingMs, (payload, resolve, reject, enqueuedAt) => {
+      const task = new TaskRecord<unknown, unknown>(this, ++this.#nextId, payload, options.timeoutMs, Infinity);
+      task.resolveCaller = resolve;
+      task.rejectCaller = reject;
+      task.enqueuedAt = enqueuedAt;
+      return task;
+    });
+    this.#fastLane = options.queueTimeoutMs === Number.POSITIVE_INFINITY;
     this.#keys = options.keyConcurrency < Number.POSITIVE_INFINITY ? new KeyLimits(options.keyConcurrency) : undefined;
     this.#heap = new DeadlineHeap<AnyTask>(options.clock, (task) => this.#expire(task));
     this.#concurrency = options.concurrency;
@@ -169,6 +181,21 @@ export class Scheduler<P, R> implements ExecutorHost, TaskOwner {
 
   /** Runs `payload` now or when a slot frees; the promise settles with the executor's outcome. */
   run(payload: P, options?: RunOptions): Promise<R> {
+    if (
+      options === undefined &&
+      this.#fastLane &&
+      this.#state === OPEN &&
+      (this.#paused || this.#running >= this.#limit || this.#queue.length !== 0) &&
+      this.queued < this.#options.maxQueued
+    ) {
+      // Fast lane (see task-queue.ts): no task object until the task starts.
+      this.#submitted++;
+      this.#fastPayload = payload;
+      const promise = new Promise<R>(this.#captureFast as never);
+      this.#fastPayload = undefined;
+      if (this.#capacity < this.#concurrency && this.#executor.demand !== undefined) this.#executor.demand(this.queued);
+      return promise;
+    }
     const task = this.create(payload, options);
     const promise = promiseFor(task);
     this.#admit(task as AnyTask, MAY_QUEUE);

@@ -1,0 +1,192 @@
+/**
+ * Task pools against p-limit 7, p-queue 9, async 3's `queue`/`mapLimit` and @supercharge/promise-pool,
+ * on tiny async tasks, so that scheduling overhead is all that is measured.
+ *
+ * - `noop-run`: 100k no-op async tasks, one call per task (`pool.run`, `limit(fn)`, `queue.add`,
+ *   `q.pushAsync`), concurrency 16, then await them all. promise-pool has no per-task call: it
+ *   runs the same 100k tasks through its only API (`for(items).process`).
+ * - `noop-map`: 100k items through each library's bulk API: `for await (... of pool.map())`,
+ *   `limit.map`, `queue.addAll`, `async.mapLimit`, `PromisePool.for().process()`; concurrency 16.
+ * - `abort-queued`: 20k tasks, concurrency 8, every other one aborted right after submission while
+ *   it waits; total time and the p99 from `abort()` to the caller's rejection. Only poolkit and
+ *   p-queue take a signal; for the others the task checks the signal when it is dequeued (the
+ *   usual workaround), so their rejection comes only when the queue reaches it.
+ */
+import { PromisePool } from '@supercharge/promise-pool';
+import async from 'async';
+import pLimit from 'p-limit';
+import PQueue from 'p-queue';
+import { createTaskPool } from '../dist/tasks/index.js';
+import { defineSuite, quantile } from './harness.js';
+
+const TASKS = 100_000;
+const CONCURRENCY = 16;
+const ABORT_TASKS = 20_000;
+const ABORT_CONCURRENCY = 8;
+
+const noop = async (): Promise<number> => 1;
+const noopItem = async (item: number): Promise<number> => item;
+const items = Array.from({ length: TASKS }, (_, index) => index);
+const noopTasks = Array.from({ length: TASKS }, () => noop);
+
+// ---- noop-run ----
+
+const poolRun = createTaskPool({ concurrency: CONCURRENCY });
+const limitRun = pLimit(CONCURRENCY);
+const queueRun = new PQueue({ concurrency: CONCURRENCY });
+const asyncRun = async.queue<() => Promise<number>, number>((task, callback) => {
+  task().then((value) => callback(null, value), callback);
+}, CONCURRENCY);
+
+async function runAll(call: (fn: () => Promise<number>) => Promise<unknown>): Promise<number> {
+  const promises = new Array<Promise<unknown>>(TASKS);
+  for (let index = 0; index < TASKS; index++) promises[index] = call(noop);
+  await Promise.all(promises);
+  return TASKS;
+}
+
+// ---- noop-map ----
+
+const poolMap = createTaskPool({ concurrency: CONCURRENCY });
+const limitMap = pLimit(CONCURRENCY);
+const queueMap = new PQueue({ concurrency: CONCURRENCY });
+
+// ---- abort-queued ----
+
+interface AbortRun {
+  readonly ops: number;
+  readonly extra: { readonly p99Ms: number; readonly p50Ms: number };
+}
+
+/**
+ * Submits ABORT_TASKS tasks through `submit(fn, signal)`, aborts every other one right after
+ * they are all submitted, and measures abort-to-rejection latency of the aborted ones.
+ */
+async function abortRun(
+  submit: (fn: (signal: AbortSignal) => Promise<number>, signal: AbortSignal) => Promise<unknown>,
+): Promise<AbortRun> {
+  const controllers: AbortController[] = [];
+  const abortedAt = new Float64Array(ABORT_TASKS / 2);
+  const latencies = new Float64Array(ABORT_TASKS / 2);
+  const promises: Promise<unknown>[] = [];
+  for (let index = 0; index < ABORT_TASKS; index++) {
+    const controller = new AbortController();
+    const promise = submit(noop, controller.signal);
+    if (index % 2 === 1) {
+      const slot = controllers.length;
+      controllers.push(controller);
+      promises.push(
+        promise.then(
+          () => {
+            throw new Error('an aborted task resolved');
+          },
+          () => {
+            latencies[slot] = performance.now() - (abortedAt[slot] as number);
+          },
+        ),
+      );
+    } else promises.push(promise);
+  }
+  for (let slot = 0; slot < controllers.length; slot++) {
+    abortedAt[slot] = performance.now();
+    (controllers[slot] as AbortController).abort();
+  }
+  await Promise.all(promises);
+  const list = Array.from(latencies);
+  return { ops: ABORT_TASKS, extra: { p99Ms: quantile(list, 0.99), p50Ms: quantile(list, 0.5) } };
+}
+
+/** The usual workaround for libraries without a signal: check it when the task is dequeued. */
+function checked(fn: (signal: AbortSignal) => Promise<number>, signal: AbortSignal): () => Promise<number> {
+  return () => {
+    if (signal.aborted) return Promise.reject(signal.reason);
+    return fn(signal);
+  };
+}
+
+const poolAbort = createTaskPool({ concurrency: ABORT_CONCURRENCY });
+const limitAbort = pLimit(ABORT_CONCURRENCY);
+const queueAbort = new PQueue({ concurrency: ABORT_CONCURRENCY });
+const asyncAbort = async.queue<() => Promise<number>, number>((task, callback) => {
+  task().then((value) => callback(null, value), callback);
+}, ABORT_CONCURRENCY);
+
+export default defineSuite({
+  name: 'tasks',
+  cases: [
+    {
+      name: 'noop-run',
+      description: `${TASKS / 1000}k no-op async tasks, one call each, concurrency ${CONCURRENCY}`,
+      impls: {
+        poolkit: { run: () => runAll((fn) => poolRun.run(fn)) },
+        'p-limit': { run: () => runAll((fn) => limitRun(fn)) },
+        'p-queue': { run: () => runAll((fn) => queueRun.add(fn)) },
+        'async.queue': { run: () => runAll((fn) => asyncRun.pushAsync(fn)) },
+        'promise-pool': {
+          run: async () => {
+            await PromisePool.withConcurrency(CONCURRENCY)
+              .for(noopTasks)
+              .process((task) => task());
+            return TASKS;
+          },
+        },
+      },
+    },
+    {
+      name: 'noop-map',
+      description: `${TASKS / 1000}k items through each library's bulk map API, concurrency ${CONCURRENCY}`,
+      impls: {
+        poolkit: {
+          run: async () => {
+            let count = 0;
+            for await (const _ of poolMap.map(items, noopItem)) count++;
+            return count;
+          },
+        },
+        'p-limit': {
+          run: async () => (await limitMap.map(items, noopItem)).length,
+        },
+        'p-queue': {
+          run: async () => (await queueMap.addAll(items.map((item) => () => noopItem(item)))).length,
+        },
+        'async.mapLimit': {
+          run: async () => (await async.mapLimit(items, CONCURRENCY, noopItem)).length,
+        },
+        'promise-pool': {
+          run: async () => (await PromisePool.withConcurrency(CONCURRENCY).for(items).process(noopItem)).results.length,
+        },
+      },
+    },
+    {
+      name: 'abort-queued',
+      description: `${ABORT_TASKS / 1000}k tasks, concurrency ${ABORT_CONCURRENCY}, every other one aborted while queued (p99Ms: abort to rejection)`,
+      impls: {
+        poolkit: { run: () => abortRun((fn, signal) => poolAbort.run(fn, { signal })) },
+        'p-queue': { run: () => abortRun((fn, signal) => queueAbort.add(fn, { signal })) },
+        'p-limit': { run: () => abortRun((fn, signal) => limitAbort(checked(fn, signal))) },
+        'async.queue': { run: () => abortRun((fn, signal) => asyncAbort.pushAsync(checked(fn, signal))) },
+        'promise-pool': {
+          run: async () => {
+            // No per-task call: every task is given to one process() run; rejection time is when
+            // the pool reaches the aborted item (recorded in the error handler).
+            const controllers = Array.from({ length: ABORT_TASKS }, () => new AbortController());
+            const abortedAt = new Float64Array(ABORT_TASKS);
+            const latencies: number[] = [];
+            const running = PromisePool.withConcurrency(ABORT_CONCURRENCY)
+              .for(controllers.map((_, index) => index))
+              .handleError((_error, index) => {
+                latencies.push(performance.now() - (abortedAt[index] as number));
+              })
+              .process((index) => checked(noop, (controllers[index] as AbortController).signal)());
+            for (let index = 1; index < ABORT_TASKS; index += 2) {
+              abortedAt[index] = performance.now();
+              (controllers[index] as AbortController).abort();
+            }
+            await running;
+            return { ops: ABORT_TASKS, extra: { p99Ms: quantile(latencies, 0.99), p50Ms: quantile(latencies, 0.5) } };
+          },
+        },
+      },
+    },
+  ],
+});
