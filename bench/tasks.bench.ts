@@ -34,7 +34,7 @@ const noopTasks = Array.from({ length: TASKS }, () => noop);
 const poolRun = createTaskPool({ concurrency: CONCURRENCY });
 const limitRun = pLimit(CONCURRENCY);
 const queueRun = new PQueue({ concurrency: CONCURRENCY });
-const asyncRun = async.queue<() => Promise<number>, number>((task, callback) => {
+const asyncRun = async.queue<() => Promise<number>, number, Error>((task, callback) => {
   task().then((value) => callback(null, value), callback);
 }, CONCURRENCY);
 
@@ -107,7 +107,7 @@ function checked(fn: (signal: AbortSignal) => Promise<number>, signal: AbortSign
 const poolAbort = createTaskPool({ concurrency: ABORT_CONCURRENCY });
 const limitAbort = pLimit(ABORT_CONCURRENCY);
 const queueAbort = new PQueue({ concurrency: ABORT_CONCURRENCY });
-const asyncAbort = async.queue<() => Promise<number>, number>((task, callback) => {
+const asyncAbort = async.queue<() => Promise<number>, number, Error>((task, callback) => {
   task().then((value) => callback(null, value), callback);
 }, ABORT_CONCURRENCY);
 
@@ -162,7 +162,7 @@ export default defineSuite({
       description: `${ABORT_TASKS / 1000}k tasks, concurrency ${ABORT_CONCURRENCY}, every other one aborted while queued (p99Ms: abort to rejection)`,
       impls: {
         poolkit: { run: () => abortRun((fn, signal) => poolAbort.run(fn, { signal })) },
-        'p-queue': { run: () => abortRun((fn, signal) => queueAbort.add(fn, { signal })) },
+        'p-queue': { run: () => abortRun((fn, signal) => queueAbort.add(() => fn(signal), { signal })) },
         'p-limit': { run: () => abortRun((fn, signal) => limitAbort(checked(fn, signal))) },
         'async.queue': { run: () => abortRun((fn, signal) => asyncAbort.pushAsync(checked(fn, signal))) },
         'promise-pool': {
