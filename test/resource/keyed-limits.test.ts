@@ -67,7 +67,7 @@ describe('keyed pool limits', () => {
 
   it('removes empty sub-pools and keeps their counters in the totals', async () => {
     const clock = new FakeClock();
-    const pool = createKeyedPool(() => testFactory().factory, { clock, idleTimeoutMs: 1000 });
+    const pool = createKeyedPool((_key: string) => testFactory().factory, { clock, idleTimeoutMs: 1000 });
     const lease = await pool.acquire('x');
     lease.release();
     expect(pool.stats().keys).toBe(1);
@@ -79,7 +79,7 @@ describe('keyed pool limits', () => {
   });
 
   it('forwards events with the key and rejects after close', async () => {
-    const pool = createKeyedPool(() => testFactory().factory);
+    const pool = createKeyedPool((_key: string) => testFactory().factory);
     const keys: string[] = [];
     pool.on('acquireSucceeded', (event) => keys.push(event.key));
     await pool.use('k1', () => undefined);
