@@ -6,6 +6,19 @@
  * @module poolkit
  */
 
+export {
+  BUFFER_DROP_REASONS,
+  type BufferClassStats,
+  type BufferDropReason,
+  BufferPool,
+  type BufferPoolDebugOptions,
+  type BufferPoolOptions,
+  type BufferPoolStats,
+  type BufferZeroing,
+  ByteBuffer,
+  type CalibrationSnapshot,
+  type ClassesPerDoubling,
+} from './buffer/index.js';
 export * from './errors.js';
 export type { Clock, Timer } from './internal/clock.js';
 export { systemClock } from './internal/clock.js';
