@@ -201,9 +201,10 @@ export class MemcachedConnection implements ReplySink {
 
   /** ReplySink: any other line. */
   line(line: string): void {
-    const request = this.#queue.shift();
+    const request = this.#queue.peekFront();
     if (request === undefined) throw new ProtocolError(`Unexpected reply with nothing pending: ${line.slice(0, 80)}`);
-    const outcome = this.#interpret(request, line);
+    const outcome = this.#interpret(request, line); // throws on nonsense: fail() then settles the request
+    this.#queue.shift();
     if (outcome instanceof Error) this.#owner.settle(request, outcome, undefined);
     else this.#owner.settle(request, undefined, outcome);
     if (this.#queue.length === 0) {

@@ -67,15 +67,17 @@ export class MemcachedServer implements ConnectionOwner {
         return;
       }
     }
-    if (connections.length + this.#connecting < this.#limits.maxConnections) {
+    const room = connections.length + this.#connecting < this.#limits.maxConnections;
+    if (room && this.#waiting.length === 0) {
       const pooled = this.#pool.tryAcquire(this.target);
       if (pooled !== undefined) {
         this.#adopt(pooled).send(request);
         return;
       }
-      this.#open();
     }
     request.waitHandle = this.#waiting.push(request);
+    // Open another connection only for requests the ones already connecting will not absorb.
+    if (room && this.#waiting.length > this.#connecting * this.#limits.maxPipeline) this.#open();
   }
 
   /** Takes a request that timed out off the wait queue. */
