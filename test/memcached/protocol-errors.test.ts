@@ -50,7 +50,7 @@ describe('memcached client: replies that break the stream', () => {
     const cache = createMemcachedClient({ servers: [`127.0.0.1:${server.port}`] });
     const error = await cache.set('k', 'v').catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ServerError);
-    expect((error as ServerError).code).toBe('POOLKIT_SERVER_ERROR');
+    expect((error as { code: string }).code).toBe('POOLKIT_SERVER_ERROR');
     expect((error as unknown as { reply: string }).reply).toBe('SERVER_ERROR out of memory storing object');
     await cache.set('k', 'v');
     expect(server.accepted()).toBe(2);
