@@ -296,6 +296,7 @@ export class Engine<T> implements LeaseOwner<T> {
     const lease = new LeaseImpl<T>(this, slot);
     slot.lease = lease;
     this.#counters.acquired++;
+    if (this.#idle.length < this.options.minIdle) this.#maybeCreate();
     if (this.options.leakDetectionMs !== Number.POSITIVE_INFINITY) this.#watchLeak(slot, now);
     if (this.events.wants('acquireSucceeded')) {
       const waitedMs = Number.isNaN(now) ? 0 : now - startedAt;
