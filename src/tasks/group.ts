@@ -11,6 +11,8 @@ import { booleanOption, customOption, resolveOptions } from '../internal/options
 import type { TaskFunction } from './async-executor.js';
 import type { RunOptions } from './options.js';
 
+const NO_FAILURE = Symbol('group.noFailure');
+
 /** Options of `pool.group()`. */
 export interface GroupOptions {
   /**
@@ -71,22 +73,40 @@ export class TaskGroup {
   run<T>(fn: TaskFunction<T>, options?: RunOptions): Promise<T> {
     const own = options?.signal;
     const signal = own === undefined ? this.#controller.signal : AbortSignal.any([own, this.#controller.signal]);
-    const promise = this.#pool.run(fn, { ...options, signal });
+    // The handler's failure is noted before the pool frees its slot, so fail-fast removes the
+    // group's queued tasks before the next one could start.
+    let failure: unknown = NO_FAILURE;
+    const guarded = async (taskSignal: AbortSignal): Promise<T> => {
+      try {
+        return await fn(taskSignal);
+      } catch (error) {
+        failure = error;
+        this.#noteFailure(error, own);
+        throw error;
+      }
+    };
+    // The abort above also reaches the failing task itself; its caller still gets its own error.
+    const promise = this.#pool.run(guarded, { ...options, signal }).catch((error: unknown) => {
+      throw failure === NO_FAILURE ? error : failure;
+    });
     this.#pending++;
     promise.then(
       () => this.#settled(),
       (error: unknown) => {
-        if (!this.#failed && !(own?.aborted && error === own.reason) && !this.#isGroupAbort(error)) {
-          this.#failed = true;
-          this.#firstError = error;
-          if (this.#failFast) {
-            this.#controller.abort(new AbortError('Task group stopped: another task failed', { cause: error }));
-          }
-        }
+        this.#noteFailure(error, own);
         this.#settled();
       },
     );
     return promise;
+  }
+
+  #noteFailure(error: unknown, own: AbortSignal | undefined): void {
+    if (this.#failed || (own?.aborted && error === own.reason) || this.#isGroupAbort(error)) return;
+    this.#failed = true;
+    this.#firstError = error;
+    if (this.#failFast) {
+      this.#controller.abort(new AbortError('Task group stopped: another task failed', { cause: error }));
+    }
   }
 
   /** Like `run()` without the promise: outcomes are reported by `wait()` only. */

@@ -168,12 +168,15 @@ class MapRun<T, U> implements AsyncIterableIterator<U>, TaskSink {
       this.#values[(this.#ringHead + this.#ringLength) % this.#window] = value;
       this.#ringLength++;
     }
-    if (this.#wake !== undefined) {
+    const wake = this.#wake;
+    if (wake !== undefined) {
+      const fail = this.#wakeFail;
+      this.#wake = this.#wakeFail = undefined; // cleared first: #take may pump and finish
       const step = this.#take();
-      if (step !== undefined) {
-        const wake = this.#wake;
-        this.#wake = this.#wakeFail = undefined;
-        wake(step);
+      if (step !== undefined) wake(step);
+      else {
+        this.#wake = wake;
+        this.#wakeFail = fail;
       }
     }
   }
