@@ -7,6 +7,7 @@
  */
 import type { Client, ClientConfig } from 'pg';
 import type { DestroyContext, Factory, FactoryContext } from '../../resource/types.js';
+import { closesPolitely } from '../destroy-reason.js';
 import { loadDriver } from '../load-driver.js';
 import { isFatalPgError } from './classify.js';
 import { clientState, cutClient, isAlive, markClosing, queryWithSignal, trackClient } from './liveness.js';
@@ -102,7 +103,7 @@ function resetClient(client: Client, discard: boolean, context: FactoryContext):
 async function endClient(client: Client, context: DestroyContext): Promise<void> {
   const alive = isAlive(client);
   markClosing(client);
-  if (!alive) {
+  if (!alive || !closesPolitely(context.reason)) {
     cutClient(client);
     return;
   }

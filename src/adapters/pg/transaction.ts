@@ -1,24 +1,17 @@
 /**
- * `withTransaction(pool, fn)`: BEGIN, run `fn`, COMMIT; on a throw, ROLLBACK and rethrow; if the
- * ROLLBACK itself fails the connection is destroyed (its state is unknown) and a
- * `TransactionError` carrying the original error is thrown.
+ * `withTransaction(pool, fn)` for PostgreSQL: BEGIN (with isolation level and READ ONLY when
+ * asked), run `fn`, COMMIT; ROLLBACK on a throw; a failed ROLLBACK destroys the connection and
+ * throws `TransactionError`.
  *
  * @module
  */
 import type { Client } from 'pg';
-import { TransactionError } from '../../internal/errors.js';
 import { invalidOption } from '../../internal/options.js';
-import type { AcquireOptions, Lease, Pool } from '../../resource/types.js';
+import type { AcquireOptions, Pool } from '../../resource/types.js';
+import { type IsolationLevel, isolationSql, runTransaction } from '../transaction.js';
 
 /** Isolation levels PostgreSQL accepts in `BEGIN ISOLATION LEVEL ...`. */
-export type PgIsolationLevel = 'read uncommitted' | 'read committed' | 'repeatable read' | 'serializable';
-
-const ISOLATION_LEVELS: readonly PgIsolationLevel[] = [
-  'read uncommitted',
-  'read committed',
-  'repeatable read',
-  'serializable',
-];
+export type PgIsolationLevel = IsolationLevel;
 
 /** Options of `withTransaction`. */
 export interface PgTransactionOptions {
@@ -34,30 +27,10 @@ export interface PgTransactionOptions {
 export function beginStatement(options: PgTransactionOptions = {}): string {
   const { isolationLevel, readOnly } = options;
   let sql = 'BEGIN';
-  if (isolationLevel !== undefined) {
-    if (!ISOLATION_LEVELS.includes(isolationLevel)) {
-      invalidOption(
-        'isolationLevel',
-        `one of ${ISOLATION_LEVELS.map((level) => `\`${level}\``).join(', ')}`,
-        isolationLevel,
-      );
-    }
-    sql += ` ISOLATION LEVEL ${isolationLevel.toUpperCase()}`;
-  }
+  if (isolationLevel !== undefined) sql += ` ISOLATION LEVEL ${isolationSql(isolationLevel, invalidOption)}`;
   if (readOnly !== undefined && typeof readOnly !== 'boolean') invalidOption('readOnly', 'a boolean', readOnly);
   if (readOnly) sql += ' READ ONLY';
   return sql;
-}
-
-async function rollbackOrDestroy(lease: Lease<Client>, error: unknown): Promise<never> {
-  try {
-    await lease.value.query('ROLLBACK');
-  } catch (rollbackError) {
-    await lease.destroy().catch(() => {});
-    throw new TransactionError('ROLLBACK failed; the connection was destroyed', { cause: error, rollbackError });
-  }
-  lease.release({ error });
-  throw error;
 }
 
 /**
@@ -72,25 +45,14 @@ export async function withTransaction<R>(
   options: PgTransactionOptions = {},
 ): Promise<R> {
   const begin = beginStatement(options);
-  const lease = await pool.acquire(options.acquire);
-  try {
-    await lease.value.query(begin);
-  } catch (error) {
-    lease.release({ error });
-    throw error;
-  }
-  let result: R;
-  try {
-    result = await fn(lease.value);
-  } catch (error) {
-    return rollbackOrDestroy(lease, error);
-  }
-  try {
-    await lease.value.query('COMMIT');
-  } catch (error) {
-    lease.release({ error });
-    throw error;
-  }
-  lease.release();
-  return result;
+  return runTransaction(
+    pool,
+    {
+      begin: (client) => client.query(begin),
+      commit: (client) => client.query('COMMIT'),
+      rollback: (client) => client.query('ROLLBACK'),
+    },
+    fn,
+    options.acquire,
+  );
 }

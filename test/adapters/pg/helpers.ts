@@ -49,13 +49,13 @@ export async function terminate(name: string, state?: string): Promise<number> {
 }
 
 /**
- * Polls `check` until it returns true, at most `tries` times, yielding to I/O between tries (a
- * bounded wait for a server-side condition, not a sleep). Returns the last result.
+ * Polls `check` until it returns true, at most `tries` times, 10 ms apart (a bounded
+ * poll for a server-side condition; nothing asserts timings). Returns the last result.
  */
-export async function eventually(check: () => Promise<boolean> | boolean, tries = 200): Promise<boolean> {
+export async function eventually(check: () => Promise<boolean> | boolean, tries = 500): Promise<boolean> {
   for (let i = 0; i < tries; i++) {
     if (await check()) return true;
-    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
   return false;
 }
