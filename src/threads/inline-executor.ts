@@ -12,7 +12,7 @@ import type { Executor, ExecutorHost, ExecutorTask } from '../tasks/executor.js'
 import { deserializeError, findUncloneablePath, serializeError } from './error-serde.js';
 import type { ThreadPayload } from './task-entry.js';
 import { isTransferred } from './transfer.js';
-import { findHandlers, findHook, loadWorkerModule } from './worker/load-module.js';
+import { findHandlers, findHook, loadWorkerModule, unknownHandlerError } from './worker/load-module.js';
 import type { TaskContext } from './worker/task-context.js';
 
 type Task = ExecutorTask<ThreadPayload, unknown>;
@@ -80,10 +80,7 @@ export class InlineExecutor implements Executor<ThreadPayload, unknown> {
     const { name } = task.payload;
     const handler = this.#handlers?.get(name);
     try {
-      if (handler === undefined) {
-        const known = [...(this.#handlers?.keys() ?? [])].map((key) => `\`${key}\``).join(', ');
-        throw new TypeError(`The worker module has no handler \`${name}\`; it exports ${known || 'none'}`);
-      }
+      if (handler === undefined) throw unknownHandlerError(name, this.#handlers);
       const input = cloneOrFail(task.payload.input, 'input', task);
       const context: TaskContext = { signal: task.signal, taskId: task.id };
       let result = await handler(input, context);

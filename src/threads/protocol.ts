@@ -44,7 +44,7 @@ export const RESULT_OK = 0;
 export const RESULT_ERROR = 1;
 /** Result status: the slot was revoked before it started; `value` is unused. */
 export const RESULT_SKIPPED = 2;
-/** Result status: the result could not be cloned; `value` is `{ message, path }`. */
+/** Result status: the result could not be cloned; `value` is `{ what, path, message }`. */
 export const RESULT_CLONE_ERROR = 3;
 
 /** Fields per task in a `TASKS` message. */
@@ -64,6 +64,8 @@ export interface WorkerBootData {
   readonly workerData: unknown;
   /** Worker ordinal, for messages. */
   readonly threadId: number;
+  /** Report heap usage with every result batch (recycling by heap), not only every 50 ms. */
+  readonly reportHeapAlways: boolean;
 }
 
 /** Bytes of shared memory for `slots` slots. */

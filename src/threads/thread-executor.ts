@@ -172,8 +172,10 @@ export class ThreadExecutor implements Executor<ThreadPayload, unknown> {
     if (status === RESULT_OK) task.resolve(value);
     else if (status === RESULT_ERROR) task.reject(deserializeError(value));
     else if (status === RESULT_CLONE_ERROR) {
-      const { message, path } = value as { message: string; path: string };
-      task.reject(new DataCloneError(message, { path, taskId: task.id }));
+      const { what, path, message } = value as { what: string; path: string; message: string };
+      const cause = new DOMException(message, 'DataCloneError');
+      const text = `The ${what} of task ${task.id} (\`${task.payload.name}\`) cannot be cloned (at \`${path}\`): ${message}`;
+      task.reject(new DataCloneError(text, { cause, path, taskId: task.id }));
     }
   }
 
@@ -301,6 +303,7 @@ export class ThreadExecutor implements Executor<ThreadPayload, unknown> {
   #onCapacity(): void {
     this.#pump();
     this.#host?.capacityChanged();
+    this.#workers.grow(); // tasks still queued: one more thread, up to maxThreads
   }
 
   // ---- shutdown ----

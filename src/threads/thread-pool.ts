@@ -95,6 +95,7 @@ export class ThreadPool<M = AnyWorkerModule> implements EventSource<ThreadPoolEv
             execArgv: resolved.execArgv,
             env: undefined,
             name: resolved.name,
+            reportHeapAlways: resolved.recycleAboveHeapMb < Number.POSITIVE_INFINITY,
           },
           clock: resolved.clock,
           minThreads: resolved.minThreads,

@@ -48,6 +48,7 @@ export interface SpawnOptions {
   readonly execArgv: readonly string[] | undefined;
   readonly env: Record<string, string | undefined> | undefined;
   readonly name: string;
+  readonly reportHeapAlways: boolean;
 }
 
 /** One worker thread and its in-flight tasks. */
@@ -100,6 +101,7 @@ export class WorkerHandle {
       slots: options.slots,
       workerData: options.workerData,
       threadId: id,
+      reportHeapAlways: options.reportHeapAlways,
     };
     this.worker = new Worker(options.entryUrl, {
       workerData,
@@ -194,7 +196,7 @@ export class WorkerHandle {
       } catch (cause) {
         const path = findUncloneablePath(payload.input, 'input');
         const error = new DataCloneError(
-          `The input of task ${entry.task.id} (\`${payload.name}\`) cannot be sent to a worker thread (at \`${path}\`): ${(cause as Error).message}`,
+          `The input of task ${entry.task.id} (\`${payload.name}\`) cannot be cloned (at \`${path}\`): ${(cause as Error).message}`,
           { cause, path, taskId: entry.task.id },
         );
         this.release(entry);

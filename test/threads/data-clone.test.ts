@@ -23,7 +23,7 @@ describe('uncloneable values', () => {
     const error = (await pool.run('returnFunction').catch((e: unknown) => e)) as Error & { code: string; path: string };
     expect(error.code).toBe('POOLKIT_DATA_CLONE');
     expect(error.path).toBe('result.nested.fn');
-    expect(error.message).toMatch(/result cannot be cloned/);
+    expect(error.message).toMatch(/result of task \d+ \(`returnFunction`\) cannot be cloned/);
     expect(await pool.run('add', { a: 1, b: 1 })).toBe(2);
     await closeAndCheck(pool);
   });

@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const namespace = await loadWorkerModule(boot.moduleUrl);
   const handlers = findHandlers(namespace);
   await findHook(namespace, 'setup')?.(boot.workerData);
-  const runtime = new WorkerRuntime(port, handlers as never, boot.shared, boot.slots);
+  const runtime = new WorkerRuntime(port, handlers as never, boot.shared, boot.slots, boot.reportHeapAlways);
   port.on('message', (message: unknown[]) => {
     switch (message[0]) {
       case MSG_TASKS:

@@ -91,6 +91,15 @@ export function findHandlers(namespace: Record<string, unknown>): Map<string, (.
   return handlers;
 }
 
+/** The error for a task naming a handler the module does not export (names sorted, so messages are stable). */
+export function unknownHandlerError(name: string, handlers: ReadonlyMap<string, unknown> | undefined): TypeError {
+  const known = [...(handlers?.keys() ?? [])]
+    .sort()
+    .map((key) => `\`${key}\``)
+    .join(', ');
+  return new TypeError(`The worker module has no handler \`${name}\`; it exports ${known || 'none'}`);
+}
+
 /** A hook exported directly or on a default-exported object. */
 export function findHook(
   namespace: Record<string, unknown>,

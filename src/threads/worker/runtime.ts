@@ -22,6 +22,7 @@ import {
   TASK_FIELDS,
 } from '../protocol.js';
 import { isTransferred } from '../transfer.js';
+import { unknownHandlerError } from './load-module.js';
 import { WorkerTaskContext } from './task-context.js';
 
 type Handler = (input: unknown, context: WorkerTaskContext) => unknown;
@@ -52,8 +53,16 @@ export class WorkerRuntime {
   #flushQueued = false;
   #lastHeapReportAt = Number.NEGATIVE_INFINITY;
   #pendingAsync = 0;
+  readonly #heapIntervalMs: number;
 
-  constructor(port: MessagePort, handlers: Map<string, Handler>, shared: SharedArrayBuffer, slots: number) {
+  constructor(
+    port: MessagePort,
+    handlers: Map<string, Handler>,
+    shared: SharedArrayBuffer,
+    slots: number,
+    reportHeapAlways: boolean,
+  ) {
+    this.#heapIntervalMs = reportHeapAlways ? 0 : HEAP_REPORT_INTERVAL_MS;
     this.#port = port;
     this.#handlers = handlers;
     this.#states = new Int32Array(shared, 0, slots);
@@ -96,8 +105,7 @@ export class WorkerRuntime {
   #run(slot: number, taskId: number, name: string, input: unknown): void {
     const handler = this.#handlers.get(name);
     if (handler === undefined) {
-      const known = [...this.#handlers.keys()].map((key) => `\`${key}\``).join(', ');
-      const error = new TypeError(`The worker module has no handler \`${name}\`; it exports ${known || 'none'}`);
+      const error = unknownHandlerError(name, this.#handlers);
       this.#push(slot, RESULT_ERROR, serializeError(error), 0);
       return;
     }
@@ -157,7 +165,7 @@ export class WorkerRuntime {
     const results = this.#results;
     if (results.length === 2) return;
     const now = performance.now();
-    if (now - this.#lastHeapReportAt >= HEAP_REPORT_INTERVAL_MS) {
+    if (now - this.#lastHeapReportAt >= this.#heapIntervalMs) {
       this.#lastHeapReportAt = now;
       results[1] = getHeapStatistics().used_heap_size;
     }
@@ -180,10 +188,7 @@ export class WorkerRuntime {
         const what = single[3] === RESULT_ERROR ? 'error' : 'result';
         const path = findUncloneablePath(single[4], what);
         single[3] = RESULT_CLONE_ERROR;
-        single[4] = {
-          message: `The task's ${what} cannot be cloned (at \`${path}\`): ${(error as Error).message}`,
-          path,
-        };
+        single[4] = { what, path, message: (error as Error).message };
         this.#port.postMessage(single);
       }
     }
