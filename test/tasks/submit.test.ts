@@ -19,7 +19,7 @@ describe('TaskPool: submit (fire and forget)', () => {
     await pool.onIdle().catch(() => {});
     await flush();
     expect(errors).toHaveLength(1);
-    expect((errors[0]?.error as Error).message).toBe('bad');
+    expect(errors[0]?.error).toMatchObject({ message: 'bad' });
     expect(errors[0]?.taskId).toBeGreaterThan(0);
   });
 
