@@ -142,12 +142,12 @@ export class BufferPool {
   }
 
   /**
-   * Gives a buffer back. `usedBytes` (default: the view's length) is how much of it was used,
+   * Gives a buffer back. `usedBytes` (default: the buffer's length) is how much of it was used,
    * for utilisation strikes and calibration. A foreign, slab-backed, wrong-class or already
    * released buffer is dropped and counted, or with `debug` set, rejected with a typed error.
    * @throws ForeignReleaseError, DoubleReleaseError (debug mode only).
    */
-  release(buffer: Uint8Array, usedBytes: number = buffer.byteLength): void {
+  release(buffer: Uint8Array, usedBytes?: number): void {
     // Hot path (measured): the brand check, then the keep-or-drop decision.
     const slot = (buffer as BrandedView)[kSlot];
     if (
@@ -159,7 +159,9 @@ export class BufferPool {
     ) {
       if (!this.#acceptRelease(buffer)) return;
     }
-    if (usedBytes >>> 0 !== usedBytes) checkUsed(usedBytes);
+    // `length`, not `byteLength`: equal for bytes, and the byteLength getter costs ~30 ns on Node 20.
+    const used = usedBytes === undefined ? buffer.length : usedBytes;
+    if (used >>> 0 !== used) checkUsed(used);
     const s = slot as Slot;
     s.lent = false;
     this.#lentBytes -= s.size;
@@ -170,14 +172,14 @@ export class BufferPool {
       return;
     }
     if (this.#strikeBelow > 0 && cls.index > 0) {
-      if (usedBytes * this.#strikeBelow < s.size) {
+      if (used * this.#strikeBelow < s.size) {
         if (++s.strikes >= this.#options.maxStrikes) {
           cls.drops.strikes++;
           return;
         }
       } else s.strikes = 0;
     }
-    if (this.#slowRelease && !this.#prepareRelease(s, cls, usedBytes)) return;
+    if (this.#slowRelease && !this.#prepareRelease(s, cls, used)) return;
     if (cls.count >= this.#maxPerClass) {
       cls.drops.full++;
       return;

@@ -1,0 +1,128 @@
+/**
+ * Buffer suite.
+ * - get-put-16k: one 16 KiB buffer taken and given back, against allocating one. The pool uses
+ *   its raw path (the whole class buffer, no view); the allocators' buffers are dropped.
+ * - request-workload: 300,000 requests of mixed sizes (1-64 KiB, uniform, fixed seed), 64 in
+ *   flight: each request takes a buffer of exactly its size, fills all of it, and gives it back
+ *   64 requests later (DESIGN §11). `gcMs` is the GC time a PerformanceObserver saw per run.
+ */
+import { Buffer } from 'node:buffer';
+import { GCProfiler } from 'node:v8';
+import { BufferPool } from '../dist/buffer/index.js';
+import { defineSuite, type RunResult } from './harness.js';
+
+/**
+ * Runs `work` and reports, besides its ops, the GC time spent inside it (`runGcMs`) as V8's
+ * GCProfiler records it synchronously: the harness's observer-based `gcMs` can also catch the
+ * forced GC it runs before each round, whose entry is delivered late.
+ */
+function measured(work: () => number): RunResult {
+  const profiler = new GCProfiler();
+  profiler.start();
+  const ops = work();
+  const stats = profiler.stop();
+  let costUs = 0;
+  for (const entry of stats?.statistics ?? []) costUs += entry.cost;
+  return { ops, extra: { runGcMs: Math.round(costUs) / 1000 } };
+}
+
+const PAIRS_POOL = 2_000_000;
+const PAIRS_ALLOC = 50_000;
+const REQUESTS = 300_000;
+const IN_FLIGHT = 64;
+let sink: unknown;
+
+/** Seeded sizes (mulberry32), the same for every implementation and round. */
+const sizes = (() => {
+  let state = 20261127;
+  const out = new Uint32Array(REQUESTS);
+  for (let i = 0; i < REQUESTS; i++) {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    out[i] = 1 + (((t ^ (t >>> 14)) >>> 0) % (64 * 1024));
+  }
+  return out;
+})();
+
+const rawPool = new BufferPool({ eviction: 'none' });
+const requestPool = new BufferPool({ minSize: 1024, maxSize: 64 * 1024, classesPerDoubling: 4 });
+
+function allocLoop(alloc: (size: number) => Buffer): number {
+  for (let i = 0; i < PAIRS_ALLOC; i++) {
+    const buffer = alloc(16 * 1024);
+    buffer[0] = i;
+    sink = buffer;
+  }
+  return PAIRS_ALLOC;
+}
+
+function requests(take: (size: number) => Buffer, give: (buffer: Buffer) => void): number {
+  const flight: (Buffer | undefined)[] = new Array(IN_FLIGHT).fill(undefined);
+  for (let i = 0; i < REQUESTS; i++) {
+    const slot = i % IN_FLIGHT;
+    const done = flight[slot];
+    if (done !== undefined) give(done);
+    const buffer = take(sizes[i] as number);
+    buffer.fill(i & 0xff);
+    flight[slot] = buffer;
+  }
+  for (const buffer of flight) if (buffer !== undefined) give(buffer);
+  return REQUESTS;
+}
+
+const drop = (buffer: Buffer) => {
+  sink = buffer;
+};
+
+export default defineSuite({
+  name: 'buffer',
+  cases: [
+    {
+      name: 'get-put-16k',
+      description: 'take a 16 KiB buffer, touch it, give it back (allocators: allocate and drop); ops = pairs',
+      rounds: 7,
+      impls: {
+        poolkit: {
+          run: () =>
+            measured(() => {
+              for (let i = 0; i < PAIRS_POOL; i++) {
+                const buffer = rawPool.acquireRaw(16 * 1024);
+                buffer[0] = i;
+                rawPool.release(buffer);
+              }
+              return PAIRS_POOL;
+            }),
+        },
+        'Buffer.allocUnsafeSlow': { run: () => measured(() => allocLoop((size) => Buffer.allocUnsafeSlow(size))) },
+        'Buffer.allocUnsafe': { run: () => measured(() => allocLoop((size) => Buffer.allocUnsafe(size))) },
+        'Buffer.alloc': { run: () => measured(() => allocLoop((size) => Buffer.alloc(size))) },
+      },
+    },
+    {
+      name: 'request-workload',
+      description: `${REQUESTS.toLocaleString()} requests of 1-64 KiB, ${IN_FLIGHT} in flight, each buffer filled whole; ops = requests`,
+      rounds: 5,
+      warmupRounds: 1,
+      impls: {
+        poolkit: {
+          run: () =>
+            measured(() =>
+              requests(
+                (size) => requestPool.acquire(size),
+                (buffer) => requestPool.release(buffer),
+              ),
+            ),
+        },
+        'Buffer.alloc': { run: () => measured(() => requests((size) => Buffer.alloc(size), drop)) },
+        'Buffer.allocUnsafeSlow': { run: () => measured(() => requests((size) => Buffer.allocUnsafeSlow(size), drop)) },
+        'Buffer.allocUnsafe': { run: () => measured(() => requests((size) => Buffer.allocUnsafe(size), drop)) },
+      },
+    },
+  ],
+});
+
+process.on('exit', () => {
+  if (sink === 42) console.log('unreachable');
+});
