@@ -242,7 +242,7 @@ export class ThreadPool<M = AnyWorkerModule> implements EventSource<ThreadPoolEv
     let starting = 0;
     for (const worker of executor.workers.all) {
       if (worker.phase === 'starting') starting++;
-      else if (worker.phase === 'ready' && worker.inFlight === 0) idle++;
+      else if (worker.phase === 'ready' && worker.inFlight === 0 && worker.zombies === 0) idle++;
       else if (worker.phase === 'ready' || worker.phase === 'retiring') busy++;
       const aliveMs = worker.countedStarting ? 0 : now - worker.readyAt;
       workers.push({

@@ -19,6 +19,7 @@ import {
   SLOT_POSTED,
   SLOT_REVOKED,
   sharedBytes,
+  TASK_FIELDS,
   type WorkerBootData,
 } from './protocol.js';
 import type { TaskEntry } from './task-entry.js';
@@ -79,7 +80,6 @@ export class WorkerHandle {
   readonly #owner: WorkerHandleOwner;
   readonly #freeSlots: number[];
   #outbox: unknown[] = [MSG_TASKS];
-  #outboxEntries: TaskEntry[] = [];
   #transfers: TransferListItem[] | undefined;
   #flushQueued = false;
   #referenced = true;
@@ -154,7 +154,6 @@ export class WorkerHandle {
     Atomics.store(this.states, slot, SLOT_POSTED);
     const payload = entry.task.payload;
     this.#outbox.push(slot, entry.task.id, payload.name, payload.input);
-    this.#outboxEntries.push(entry);
     const list = entry.transferList;
     if (list !== undefined) {
       this.#transfers ??= [];
@@ -171,22 +170,27 @@ export class WorkerHandle {
     this.#flushQueued = false;
     const outbox = this.#outbox;
     if (outbox.length === 1) return;
-    const entries = this.#outboxEntries;
     const transfers = this.#transfers;
     this.#outbox = [MSG_TASKS];
-    this.#outboxEntries = [];
     this.#transfers = undefined;
     if (this.phase === 'dead') return; // the exit handler took the entries back
     try {
       this.worker.postMessage(outbox, transfers);
     } catch {
-      this.#postOneByOne(entries);
+      this.#postOneByOne(outbox);
     }
   }
 
-  #postOneByOne(entries: readonly TaskEntry[]): void {
-    for (const entry of entries) {
-      if (entry.worker !== this) continue; // revoked meanwhile
+  /** After a batch failed to clone: each task alone, so one bad input fails only its own task. */
+  #postOneByOne(outbox: readonly unknown[]): void {
+    for (let index = 1; index < outbox.length; index += TASK_FIELDS) {
+      const slot = outbox[index] as number;
+      const entry = this.entries[slot];
+      if (entry === undefined) {
+        // Revoked in the same tick: the worker will never see it, so nobody will acknowledge it.
+        if (Atomics.load(this.states, slot) === SLOT_REVOKED) this.releaseZombie(slot);
+        continue;
+      }
       const payload = entry.task.payload;
       try {
         this.worker.postMessage(

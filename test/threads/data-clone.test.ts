@@ -18,6 +18,20 @@ describe('uncloneable values', () => {
     await closeAndCheck(pool);
   });
 
+  it('a task cancelled in the same tick as a bad input leaves no slot reserved', async () => {
+    const pool = basicPool();
+    await pool.run('echo', 0);
+    const controller = new AbortController();
+    const cancelled = pool.run('echo', 1, { signal: controller.signal });
+    const bad = pool.run('echo', { fn: () => 1 });
+    controller.abort(); // takes the posted task back before the batch is sent
+    await Promise.allSettled([cancelled, bad]);
+    await pool.onIdle();
+    expect(pool.stats().threads.idle).toBe(1);
+    expect(await pool.run('echo', 2)).toBe(2);
+    await closeAndCheck(pool);
+  });
+
   it('a result that cannot be cloned rejects with DataCloneError naming the path', async () => {
     const pool = basicPool();
     const error = (await pool.run('returnFunction').catch((e: unknown) => e)) as Error & { code: string; path: string };
