@@ -7,7 +7,7 @@
 export { type GcEpochControl, gcEpoch } from '../internal/gc-epoch.js';
 export { FreeList, type FreeListOptions } from './free-list.js';
 export type { LeakReport } from './leak-tracker.js';
-export { ObjectPool, type ObjectPoolEvents, type ObjectPoolStats } from './object-pool.js';
+export { ObjectPool } from './object-pool.js';
 export {
   OBJECT_DROP_REASONS,
   type ObjectDropReason,
@@ -15,3 +15,4 @@ export {
   type ObjectPoolDebugOptions,
   type ObjectPoolOptions,
 } from './options.js';
+export type { ObjectPoolEvents, ObjectPoolStats } from './stats.js';
