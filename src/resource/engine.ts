@@ -705,9 +705,18 @@ export class Engine<T> implements LeaseOwner<T> {
   // ---- housekeeping ------------------------------------------------------------------------
 
   #scheduleSweep(slot: Slot<T>): void {
+    this.#armSweep(this.#dueAt(slot, slot.idleSince));
+  }
+
+  /** When `slot` next needs the sweeper (idle timeout, lifetime, keep-alive), never before `after`. */
+  #dueAt(slot: Slot<T>, after: number): number {
     const { idleTimeoutMs, keepAliveIntervalMs } = this.options;
-    const due = Math.min(slot.idleSince + idleTimeoutMs, slot.expiresAt, slot.lastCheckAt + keepAliveIntervalMs);
-    this.#armSweep(due);
+    let idleDue = slot.idleSince + idleTimeoutMs;
+    // Kept past its idle timeout (min / minIdle): look again one idle period later, not in a loop.
+    if (idleDue <= after) idleDue = after + idleTimeoutMs;
+    const checkDue =
+      this.#factory.keepAlive === undefined ? Number.POSITIVE_INFINITY : slot.lastCheckAt + keepAliveIntervalMs;
+    return Math.max(Math.min(idleDue, slot.expiresAt, checkDue), after + 1);
   }
 
   #armSweep(due: number): void {
@@ -742,7 +751,7 @@ export class Engine<T> implements LeaseOwner<T> {
         this.#keepAlive(slot, keepAlive);
         continue;
       }
-      next = Math.min(next, slot.idleSince + idleTimeoutMs, slot.expiresAt, slot.lastCheckAt + keepAliveIntervalMs);
+      next = Math.min(next, this.#dueAt(slot, now));
     }
     this.#armSweep(next);
     this.#maybeCreate();
