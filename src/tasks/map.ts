@@ -77,8 +77,13 @@ class MapRun<T, U> implements AsyncIterableIterator<U>, TaskSink {
   readonly #controller = new AbortController();
   #syncSource: Iterator<T> | undefined;
   #asyncSource: AsyncIterator<T> | undefined;
-  /** In-flight tasks by slot (index % window), to cancel them on stop. */
+  /** In-flight tasks by slot, to cancel them on stop. A slot is taken at start, freed at settle. */
   readonly #tasks: (Task | undefined)[];
+  /** Per slot: the item, its input index, and one handler closure made once (no closure per item). */
+  readonly #slotItems: (T | undefined)[];
+  readonly #slotIndex: number[];
+  readonly #slotFns: Fn[];
+  readonly #freeSlots: number[];
   /** Ordered: finished values by slot; unordered: a FIFO ring of finished values. */
   readonly #values: unknown[];
   #ringHead = 0;
@@ -109,6 +114,13 @@ class MapRun<T, U> implements AsyncIterableIterator<U>, TaskSink {
     this.#signal = signal;
     this.#tasks = new Array(window).fill(undefined);
     this.#values = new Array(window).fill(EMPTY);
+    this.#slotItems = new Array(window).fill(undefined);
+    this.#slotIndex = new Array(window).fill(0);
+    this.#slotFns = Array.from(
+      { length: window },
+      (_, slot) => (signal: AbortSignal) => fn(this.#slotItems[slot] as T, signal),
+    );
+    this.#freeSlots = Array.from({ length: window }, (_, slot) => window - 1 - slot);
   }
 
   [Symbol.asyncIterator](): AsyncIterableIterator<U> {
@@ -156,14 +168,17 @@ class MapRun<T, U> implements AsyncIterableIterator<U>, TaskSink {
 
   /** A task reported (TaskSink). */
   settle(task: TaskRecord<unknown, unknown>, ok: boolean, value: unknown): void {
-    const slot = (task.tag as number) % this.#window;
+    const slot = task.tag as number;
+    const index = this.#slotIndex[slot] as number;
     this.#tasks[slot] = undefined;
+    this.#slotItems[slot] = undefined;
+    this.#freeSlots.push(slot);
     if (this.#stopped) return;
     if (!ok) {
       this.#stop(value);
       return;
     }
-    if (this.#ordered) this.#values[slot] = value;
+    if (this.#ordered) this.#values[index % this.#window] = value;
     else {
       this.#values[(this.#ringHead + this.#ringLength) % this.#window] = value;
       this.#ringLength++;
@@ -266,13 +281,15 @@ class MapRun<T, U> implements AsyncIterableIterator<U>, TaskSink {
 
   #startItem(item: T): void {
     const index = this.#pulled++;
-    const fn = this.#fn;
-    const task = this.#core.create((signal: AbortSignal) => fn(item, signal), undefined);
-    task.tag = index;
+    const slot = this.#freeSlots.pop() as number; // the window guarantees a free slot
+    this.#slotItems[slot] = item;
+    this.#slotIndex[slot] = index;
+    const task = this.#core.create(this.#slotFns[slot] as Fn, undefined);
+    task.tag = slot;
     // Handlers of this map share the map's controller: no controller per item (the core still
     // gives a task its own when a run timeout applies).
     task.controller = this.#controller;
-    this.#tasks[index % this.#window] = task;
+    this.#tasks[slot] = task;
     this.#core.enqueue(task, this);
   }
 
@@ -281,8 +298,7 @@ class MapRun<T, U> implements AsyncIterableIterator<U>, TaskSink {
     this.#stopped = true;
     this.#error = error;
     this.#controller.abort(error);
-    for (const task of this.#tasks) if (task !== undefined) this.#core.cancel(task, error);
-    this.#tasks.fill(undefined);
+    for (const task of [...this.#tasks]) if (task !== undefined) this.#core.cancel(task, error);
     this.#values.fill(EMPTY);
     if (!this.#sourceDone) {
       this.#sourceDone = true;

@@ -275,7 +275,7 @@ export class Scheduler<P, R> implements ExecutorHost, TaskOwner {
     if (free && (!keyed || keys.tryAcquire(task))) {
       if (signal !== undefined) signal.addEventListener('abort', task, { once: true });
       this.#waitTime.record(0);
-      this.#start(task);
+      this.#start(task, this.#clock.now());
       return;
     }
     if (!mayQueue) {
@@ -319,7 +319,7 @@ export class Scheduler<P, R> implements ExecutorHost, TaskOwner {
     this.#deliver(task, false, error);
   }
 
-  #start(task: AnyTask): void {
+  #start(task: AnyTask, now: number): void {
     task.state = TaskState.Running;
     this.#running++;
     const tail = this.#tail;
@@ -327,7 +327,6 @@ export class Scheduler<P, R> implements ExecutorHost, TaskOwner {
     if (tail === undefined) this.#head = task;
     else tail.next = task;
     this.#tail = task;
-    const now = this.#clock.now();
     task.startedAt = now;
     if (task.userSignal !== undefined || task.timeoutMs < Number.POSITIVE_INFINITY) {
       task.controller = new AbortController();
@@ -343,15 +342,16 @@ export class Scheduler<P, R> implements ExecutorHost, TaskOwner {
   }
 
   /** Starts queued tasks while slots are free (a loop, never recursion). */
-  #dispatch(): void {
+  /** `now`: a timestamp just read by the caller (one synchronous loop shares it). */
+  #dispatch(now = Number.NaN): void {
     if (this.#paused || this.#dispatching) return;
     const queue = this.#queue;
     if (queue.length === 0) return;
     this.#dispatching = true;
     try {
       const keys = this.#keys;
+      if (Number.isNaN(now)) now = this.#clock.now();
       while (this.#running < this.#limit && queue.length !== 0) {
-        const now = this.#clock.now();
         const task = queue.shift(now) as AnyTask;
         if (keys !== undefined && task.key !== undefined && !keys.tryAcquire(task)) {
           keys.park(task);
@@ -362,7 +362,7 @@ export class Scheduler<P, R> implements ExecutorHost, TaskOwner {
           task.deadlineEntry = undefined;
         }
         this.#waitTime.record(now - task.enqueuedAt);
-        this.#start(task);
+        this.#start(task, now);
       }
     } finally {
       this.#dispatching = false;
@@ -382,7 +382,8 @@ export class Scheduler<P, R> implements ExecutorHost, TaskOwner {
     if (next === undefined) this.#tail = prev;
     else next.prev = prev;
     task.prev = task.next = undefined;
-    this.#runTime.record(this.#clock.now() - task.startedAt);
+    const now = this.#clock.now();
+    this.#runTime.record(now - task.startedAt);
     if (task.deadlineEntry !== undefined) {
       this.#heap.remove(task.deadlineEntry);
       task.deadlineEntry = undefined;
@@ -399,7 +400,7 @@ export class Scheduler<P, R> implements ExecutorHost, TaskOwner {
       const parked = this.#keys.release(task);
       if (parked !== undefined) this.#queue.unshift(parked);
     }
-    if (this.#queue.length !== 0) this.#dispatch();
+    if (this.#queue.length !== 0) this.#dispatch(now);
     if (this.#waiters.active || this.#state !== OPEN) this.#changed();
   }
 

@@ -48,6 +48,27 @@ describe('TaskPool: map', () => {
     expect(out).toEqual([0, 1, 2, 3]);
   });
 
+  it('unordered: every item comes out exactly once and slots are reused correctly', async () => {
+    const pool = createTaskPool({ concurrency: 8 });
+    const { iterable, state } = counted(60);
+    const out: number[] = [];
+    let maxAhead = 0;
+    for await (const value of pool.map(
+      iterable,
+      async (item) => {
+        for (let spin = 0; spin < (item * 7) % 5; spin++) await Promise.resolve();
+        return item;
+      },
+      { concurrency: 3, ordered: false },
+    )) {
+      out.push(value);
+      maxAhead = Math.max(maxAhead, state.pulled - out.length);
+    }
+    expect([...out].sort((a, b) => a - b)).toEqual(Array.from({ length: 60 }, (_, index) => index));
+    expect(out).not.toEqual([...out].sort((a, b) => a - b)); // really out of order
+    expect(maxAhead).toBeLessThanOrEqual(3);
+  });
+
   it('never pulls more than concurrency items ahead of the consumer (O(concurrency) memory)', async () => {
     const pool = createTaskPool({ concurrency: 100 });
     const { iterable, state } = counted(1000);
