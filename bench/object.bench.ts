@@ -15,16 +15,22 @@ import { defineSuite, type RunResult } from './harness.js';
 /**
  * Runs `work` and reports, besides its ops, the GC time spent inside it (`runGcMs`) as V8's
  * GCProfiler records it synchronously: the harness's observer-based `gcMs` can also catch the
- * forced GC it runs before each round, whose entry is delivered late.
+ * forced GC it runs before each round, whose entry is delivered late. `cpuNsPerOp` is process
+ * CPU time per op.
  */
 function measured(work: () => number): RunResult {
   const profiler = new GCProfiler();
   profiler.start();
+  const cpuBefore = process.cpuUsage();
   const ops = work();
+  const cpu = process.cpuUsage(cpuBefore);
   const stats = profiler.stop();
   let costUs = 0;
   for (const entry of stats?.statistics ?? []) costUs += entry.cost;
-  return { ops, extra: { runGcMs: Math.round(costUs) / 1000 } };
+  // CPU time of the process per op: less disturbed than wall time when other jobs share the
+  // cores (it still includes GC helper threads).
+  const cpuNsPerOp = Math.round(((cpu.user + cpu.system) * 1000 * 1000) / ops) / 1000;
+  return { ops, extra: { runGcMs: Math.round(costUs) / 1000, cpuNsPerOp } };
 }
 
 class Message {
