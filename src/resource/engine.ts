@@ -212,6 +212,7 @@ export class Engine<T> implements LeaseOwner<T> {
 
   #newWaiter(now: number, timeoutMs: number, signal: AbortSignal | undefined, priority: number): Waiter<T> {
     const waiter = new Waiter<T>(now, now + timeoutMs, priority, signal, this.#onWaiterExpire);
+    if (this.options.leakDetectionMs !== Number.POSITIVE_INFINITY) waiter.stack = new Error('Lease acquired here');
     waiter.entry = this.#heap.add(waiter.deadline, waiter, true);
     if (signal !== undefined) {
       waiter.onAbort = () => this.#waiterAborted(waiter);
@@ -287,7 +288,7 @@ export class Engine<T> implements LeaseOwner<T> {
   }
 
   /** Lends `slot` and returns the lease. Hot path. */
-  #grant(slot: Slot<T>, startedAt: number, now: number): Lease<T> {
+  #grant(slot: Slot<T>, startedAt: number, now: number, stack?: Error): Lease<T> {
     slot.state = BORROWED;
     slot.uses++;
     slot.lentAt = now;
@@ -297,7 +298,7 @@ export class Engine<T> implements LeaseOwner<T> {
     slot.lease = lease;
     this.#counters.acquired++;
     if (this.#idle.length < this.options.minIdle) this.#maybeCreate();
-    if (this.options.leakDetectionMs !== Number.POSITIVE_INFINITY) this.#watchLeak(slot, now);
+    if (this.options.leakDetectionMs !== Number.POSITIVE_INFINITY) this.#watchLeak(slot, now, stack);
     if (this.events.wants('acquireSucceeded')) {
       const waitedMs = Number.isNaN(now) ? 0 : now - startedAt;
       this.events.emit('acquireSucceeded', { pool: this.name, resource: slot.value, waitedMs });
@@ -309,7 +310,7 @@ export class Engine<T> implements LeaseOwner<T> {
     this.#settle(waiter);
     this.#counters.acquiredAfterWait++;
     this.#counters.waitTimeMs += now - waiter.startedAt;
-    waiter.resolve(this.#grant(slot, waiter.startedAt, now));
+    waiter.resolve(this.#grant(slot, waiter.startedAt, now, waiter.stack));
   }
 
   #check(slot: Slot<T>): void {
@@ -788,8 +789,8 @@ export class Engine<T> implements LeaseOwner<T> {
     call.start((signal) => keepAlive(slot.value, { signal }));
   }
 
-  #watchLeak(slot: Slot<T>, now: number): void {
-    const stackHolder = new Error('Lease acquired here');
+  #watchLeak(slot: Slot<T>, now: number, stack: Error | undefined): void {
+    const stackHolder = stack ?? new Error('Lease acquired here');
     slot.acquireStack = stackHolder;
     slot.leakReported = false;
     const timer = new Timed(() => {

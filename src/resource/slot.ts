@@ -76,6 +76,8 @@ export class Waiter<T> implements Expirable {
   entry: DeadlineEntry<Expirable> | undefined = undefined;
   onAbort: (() => void) | undefined = undefined;
   queued = false;
+  /** Where acquire() was called (only with leak detection on). */
+  stack: Error | undefined = undefined;
 
   constructor(
     startedAt: number,
