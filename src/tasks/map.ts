@@ -70,7 +70,6 @@ export function mapTasks<T, U>(
 class MapRun<T, U> implements AsyncIterableIterator<U>, TaskSink {
   readonly #core: Scheduler<Fn, unknown>;
   readonly #input: Iterable<T> | AsyncIterable<T>;
-  readonly #fn: (item: T, signal: AbortSignal) => U | PromiseLike<U>;
   readonly #window: number;
   readonly #ordered: boolean;
   readonly #signal: AbortSignal | undefined;
@@ -108,7 +107,7 @@ class MapRun<T, U> implements AsyncIterableIterator<U>, TaskSink {
   ) {
     this.#core = core;
     this.#input = input;
-    this.#fn = fn;
+
     this.#window = window;
     this.#ordered = ordered;
     this.#signal = signal;
