@@ -98,7 +98,10 @@ function pgPoolSubject(applicationName: string) {
 }
 
 /** Kills one backend of `applicationName` every second while `run` runs. */
-function faultImpl(make: (name: string) => { query: Query; warm(): Promise<void>; close(): Promise<void> }, name: string): Impl {
+function faultImpl(
+  make: (name: string) => { query: Query; warm(): Promise<void>; close(): Promise<void> },
+  name: string,
+): Impl {
   let subject: ReturnType<typeof make>;
   let admin: pg.Client;
   return {
@@ -134,14 +137,17 @@ function faultImpl(make: (name: string) => { query: Query; warm(): Promise<void>
 
 function faultResult(result: LoopResult, kills: number[]): RunResult {
   const recoveries: number[] = [];
-  kills.forEach((killedAt, index) => {
+  for (const [index, killedAt] of kills.entries()) {
     const until = kills[index + 1] ?? Number.POSITIVE_INFINITY;
     const caused = result.failures.filter((failure) => failure.at >= killedAt && failure.at < until);
-    if (caused.length === 0) return recoveries.push(0);
+    if (caused.length === 0) {
+      recoveries.push(0);
+      continue;
+    }
     const lastFailure = Math.max(...caused.map((failure) => failure.at));
     const nextSuccess = result.successes.find((at) => at > lastFailure);
     recoveries.push(nextSuccess === undefined ? Number.NaN : nextSuccess - killedAt);
-  });
+  }
   return {
     ops: result.latencies.length,
     extra: {

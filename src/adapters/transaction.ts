@@ -6,7 +6,7 @@
  * @module
  */
 import { TransactionError } from '../internal/errors.js';
-import type { AcquireOptions, Lease, Pool } from '../resource/types.js';
+import type { Lease } from '../resource/types.js';
 
 /** The statements of one SQL dialect, run on a borrowed connection. */
 export interface TransactionSteps<C> {
@@ -29,14 +29,13 @@ async function rollbackOrDestroy<C>(lease: Lease<C>, steps: TransactionSteps<C>,
   throw error;
 }
 
-/** Runs `fn` in a transaction on a connection borrowed from `pool`. */
+/** Runs `fn` in a transaction on a connection borrowed through `acquire`. */
 export async function runTransaction<C, R>(
-  pool: Pool<C>,
+  acquire: () => Promise<Lease<C>>,
   steps: TransactionSteps<C>,
   fn: (connection: C) => Promise<R> | R,
-  acquire: AcquireOptions | undefined,
 ): Promise<R> {
-  const lease = await pool.acquire(acquire);
+  const lease = await acquire();
   try {
     await steps.begin(lease.value);
   } catch (error) {

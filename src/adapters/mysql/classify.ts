@@ -24,6 +24,7 @@ const FATAL_CODES: ReadonlySet<string> = new Set([
   'ETIMEDOUT',
   'ECONNREFUSED',
   'ECONNABORTED',
+  'POOLKIT_CONNECTION_CLOSED', // poolkit's own: the connection was closed or its reset failed
 ]);
 
 /**

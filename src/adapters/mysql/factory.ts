@@ -144,14 +144,48 @@ async function endConnection(connection: Connection, context: DestroyContext): P
 }
 
 /**
+ * The reset on release: note when the connection went idle (for the `wait_timeout` check) and, when
+ * asked, `COM_RESET_CONNECTION` then the session variables again. Synchronous unless a statement
+ * runs; `context.signal` is read only then.
+ */
+export function resetMysqlConnection(
+  connection: Connection,
+  options: Pick<MysqlFactoryOptions, 'resetOnRelease' | 'sessionVariables'>,
+  context: FactoryContext,
+): boolean | Promise<boolean> {
+  if (!isAlive(connection)) return false;
+  connectionState(connection).idleSince = performance.now();
+  if (!options.resetOnRelease) return true;
+  const session = sessionStatement(options.sessionVariables);
+  return (async () => {
+    try {
+      await withSignal(connection, context.signal, async () => {
+        await connection.reset();
+        if (session) await connection.query(session.sql, session.values);
+      });
+      return isAlive(connection);
+    } catch {
+      return false;
+    }
+  })();
+}
+
+/**
  * Makes a {@link Factory} of connected mysql2 promise connections for `createPool` from
- * `poolkit/resource`. `createMysqlPool` uses it.
+ * `poolkit/resource`. `createMysqlPool` uses the same parts.
  */
 export function createMysqlFactory(options: MysqlFactoryOptions = {}): Factory<Connection> {
+  return {
+    ...mysqlFactoryWithoutReset(options),
+    reset: (connection, context) => resetMysqlConnection(connection, options, context),
+  };
+}
+
+/** The factory minus `reset`, for `createMysqlPool`, which runs the reset itself (see adapter-lease.ts). */
+export function mysqlFactoryWithoutReset(options: MysqlFactoryOptions): Factory<Connection> {
   const session = sessionStatement(options.sessionVariables);
   const marginMs = options.waitTimeoutMarginMs ?? 5000;
   if (!(typeof marginMs === 'number' && marginMs >= 0)) invalidOption('waitTimeoutMarginMs', 'a number >= 0', marginMs);
-  const resetOnRelease = options.resetOnRelease ?? false;
   const onError = options.onConnectionError ?? (() => {});
   let driver: Promise<MysqlDriver> | undefined;
 
@@ -186,30 +220,12 @@ export function createMysqlFactory(options: MysqlFactoryOptions = {}): Factory<C
     }
   }
 
-  function reset(connection: Connection, context: FactoryContext): boolean | Promise<boolean> {
-    if (!isAlive(connection)) return false;
-    connectionState(connection).idleSince = performance.now();
-    if (!resetOnRelease) return true;
-    return (async () => {
-      try {
-        await withSignal(connection, context.signal, async () => {
-          await connection.reset();
-          if (session) await connection.query(session.sql, session.values);
-        });
-        return isAlive(connection);
-      } catch {
-        return false;
-      }
-    })();
-  }
-
   return {
     create,
     destroy: endConnection,
     validate: ping,
     // Periodic idle check without a round trip: retire before the server's wait_timeout does.
     keepAlive: (connection) => isAlive(connection) && !nearWaitTimeout(connection, marginMs),
-    reset,
     isBroken: (connection, error) => !isAlive(connection) || isFatalMysqlError(error),
     watch(connection, dead) {
       const state = connectionState(connection);

@@ -11,8 +11,10 @@ import type { Connection, FieldPacket, QueryOptions, QueryResult } from 'mysql2/
 import { invalidOption } from '../../internal/options.js';
 import { createPool } from '../../resource/index.js';
 import type { AcquireOptions, Lease, Pool, PoolOptions, PoolStats } from '../../resource/types.js';
-import { createMysqlFactory, loadMysql, type MysqlFactoryOptions } from './factory.js';
-import { type MysqlTransactionOptions, withTransaction } from './transaction.js';
+import { AdapterLease, type AdapterReset, releaseAfterReset } from '../adapter-lease.js';
+import { runTransaction } from '../transaction.js';
+import { loadMysql, type MysqlFactoryOptions, mysqlFactoryWithoutReset, resetMysqlConnection } from './factory.js';
+import { type MysqlTransactionOptions, mysqlTransactionSteps } from './transaction.js';
 
 /** Options of {@link createMysqlPool}: connection settings plus every resource-pool option. */
 export interface MysqlPoolOptions extends PoolOptions, Omit<MysqlFactoryOptions, 'onConnectionError'> {}
@@ -56,6 +58,8 @@ export class MysqlPool implements AsyncDisposable {
   /** The underlying resource pool: events, `stats()`, `resize()`, `clear()`, leases. */
   readonly pool: Pool<Connection>;
   readonly #driverOption: MysqlPoolOptions['driver'];
+  readonly #reset: AdapterReset<Connection>;
+  readonly #resetTimeoutMs: number;
   #driverLoaded = false;
 
   /** Prefer {@link createMysqlPool}. */
@@ -64,16 +68,18 @@ export class MysqlPool implements AsyncDisposable {
     const { connection, sessionVariables, resetOnRelease, waitTimeoutMarginMs, driver, ...poolOptions } = options;
     const keepAliveIntervalMs = poolOptions.keepAliveIntervalMs ?? DEFAULT_KEEP_ALIVE_MS;
     this.#driverOption = driver;
-    const factory = createMysqlFactory({
+    const factory = mysqlFactoryWithoutReset({
       connection,
       sessionVariables,
-      resetOnRelease,
       driver,
       // Retire an idle connection at least one check period before the server would close it.
       waitTimeoutMarginMs:
         waitTimeoutMarginMs ?? (Number.isFinite(keepAliveIntervalMs) ? keepAliveIntervalMs + 1000 : 5000),
     });
     this.pool = createPool(factory, { name: 'mysql', keepAliveIntervalMs, ...poolOptions });
+    const resetOptions = { resetOnRelease, sessionVariables };
+    this.#reset = (connection, context) => resetMysqlConnection(connection, resetOptions, context);
+    this.#resetTimeoutMs = poolOptions.validateTimeoutMs ?? 5000;
   }
 
   async #ensureDriver(): Promise<void> {
@@ -84,20 +90,34 @@ export class MysqlPool implements AsyncDisposable {
 
   /** Runs one query on any connection (mysql2's `pool.query`): `[rows, fields]`. */
   query<R extends QueryResult = QueryResult>(sql: MysqlQuery, values?: unknown): Promise<[R, FieldPacket[]]> {
-    const run = () => this.pool.use((connection) => connection.query<R>(sql as string, values as never));
+    const run = () => this.#use((connection) => connection.query<R>(sql as string, values as never));
     return this.#driverLoaded ? run() : this.#ensureDriver().then(run);
   }
 
   /** Runs one prepared statement on any connection (mysql2's `pool.execute`). */
   execute<R extends QueryResult = QueryResult>(sql: MysqlQuery, values?: unknown): Promise<[R, FieldPacket[]]> {
-    const run = () => this.pool.use((connection) => connection.execute<R>(sql as string, values as never));
+    const run = () => this.#use((connection) => connection.execute<R>(sql as string, values as never));
     return this.#driverLoaded ? run() : this.#ensureDriver().then(run);
+  }
+
+  // The hot path of query()/execute(): acquire, run, release through the adapter's reset.
+  async #use<R>(fn: (connection: Connection) => Promise<R>): Promise<R> {
+    const lease = await this.pool.acquire();
+    let result: R;
+    try {
+      result = await fn(lease.value);
+    } catch (error) {
+      releaseAfterReset(lease, this.#reset, this.#resetTimeoutMs, { error });
+      throw error;
+    }
+    releaseAfterReset(lease, this.#reset, this.#resetTimeoutMs);
+    return result;
   }
 
   /** Borrows a connection as a poolkit lease. */
   async acquire(options?: AcquireOptions): Promise<Lease<Connection>> {
     await this.#ensureDriver();
-    return this.pool.acquire(options);
+    return new AdapterLease(await this.pool.acquire(options), this.#reset, this.#resetTimeoutMs);
   }
 
   /** Borrows a connection the mysql2 way: call `connection.release()` when done. */
@@ -112,13 +132,16 @@ export class MysqlPool implements AsyncDisposable {
     return connection;
   }
 
-  /** Runs `fn(connection)` in a transaction (ROLLBACK on a throw). See {@link withTransaction}. */
+  /**
+   * Runs `fn(connection)` in a transaction and returns its result; ROLLBACK and rethrow on a throw;
+   * a failed ROLLBACK destroys the connection and throws `TransactionError`.
+   */
   async withTransaction<R>(
     fn: (connection: Connection) => Promise<R> | R,
     options?: MysqlTransactionOptions,
   ): Promise<R> {
-    await this.#ensureDriver();
-    return withTransaction(this.pool, fn, options);
+    const steps = mysqlTransactionSteps(options);
+    return runTransaction(() => this.acquire(options?.acquire), steps, fn);
   }
 
   /** A snapshot of the pool's gauges and counters. */

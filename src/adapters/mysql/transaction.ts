@@ -8,7 +8,7 @@
 import type { Connection } from 'mysql2/promise';
 import { invalidOption } from '../../internal/options.js';
 import type { AcquireOptions, Pool } from '../../resource/types.js';
-import { type IsolationLevel, isolationSql, runTransaction } from '../transaction.js';
+import { type IsolationLevel, isolationSql, runTransaction, type TransactionSteps } from '../transaction.js';
 
 /** Isolation levels of `SET TRANSACTION ISOLATION LEVEL ...`. */
 export type MysqlIsolationLevel = IsolationLevel;
@@ -45,17 +45,18 @@ export async function withTransaction<R>(
   fn: (connection: Connection) => Promise<R> | R,
   options: MysqlTransactionOptions = {},
 ): Promise<R> {
+  const steps = mysqlTransactionSteps(options);
+  return runTransaction(() => pool.acquire(options.acquire), steps, fn);
+}
+
+/** The statements of a MySQL transaction with `options` (checked at once). */
+export function mysqlTransactionSteps(options: MysqlTransactionOptions = {}): TransactionSteps<Connection> {
   const begin = beginStatements(options);
-  return runTransaction(
-    pool,
-    {
-      begin: async (connection) => {
-        for (const sql of begin) await connection.query(sql);
-      },
-      commit: (connection) => connection.query('COMMIT'),
-      rollback: (connection) => connection.query('ROLLBACK'),
+  return {
+    begin: async (connection) => {
+      for (const sql of begin) await connection.query(sql);
     },
-    fn,
-    options.acquire,
-  );
+    commit: (connection) => connection.query('COMMIT'),
+    rollback: (connection) => connection.query('ROLLBACK'),
+  };
 }

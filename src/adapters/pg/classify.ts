@@ -48,6 +48,7 @@ const DRIVER_MESSAGES = [
 export function isFatalPgError(error: unknown): boolean {
   if (error === null || typeof error !== 'object') return false;
   const { code, message } = error as { code?: unknown; message?: unknown };
+  if (code === 'POOLKIT_CONNECTION_CLOSED') return true;
   if (typeof code === 'string') {
     if (/^[0-9A-Z]{5}$/.test(code)) return code.startsWith('08') || FATAL_SQLSTATES.has(code);
     if (SOCKET_CODES.has(code)) return true;

@@ -81,9 +81,12 @@ async function ping(client: Client, context: FactoryContext): Promise<boolean> {
   }
 }
 
-// Synchronous when there is nothing to do (the common case), so a release hands the client to
-// the next waiter without an extra turn of the event loop.
-function resetClient(client: Client, discard: boolean, context: FactoryContext): boolean | Promise<boolean> {
+/**
+ * The reset on release: roll back a transaction left open, `DISCARD ALL` when asked. Synchronous
+ * when there is nothing to do (the common case), so a release hands the client to the next waiter
+ * without an extra turn of the event loop; `context.signal` is read only when a statement runs.
+ */
+export function resetPgClient(client: Client, discard: boolean, context: FactoryContext): boolean | Promise<boolean> {
   if (!isAlive(client)) return false;
   // 'T' = in a transaction block, 'E' = in a failed one; 'I' (idle) or null (not known yet) is fine.
   const status = client.getTransactionStatus();
@@ -120,11 +123,16 @@ async function endClient(client: Client, context: DestroyContext): Promise<void>
 
 /**
  * Makes a {@link Factory} of connected `pg.Client`s for `createPool` from `poolkit/resource`.
- * `createPgPool` uses it; use it directly to put pg connections in a keyed pool or to combine them
- * with your own pool options.
+ * `createPgPool` uses the same parts; use it directly to put pg connections in a keyed pool or to
+ * combine them with your own pool options.
  */
 export function createPgFactory(options: PgFactoryOptions = {}): Factory<Client> {
   const discard = options.discardOnRelease ?? false;
+  return { ...pgFactoryWithoutReset(options), reset: (client, context) => resetPgClient(client, discard, context) };
+}
+
+/** The factory minus `reset`, for `createPgPool`, which runs the reset itself (see adapter-lease.ts). */
+export function pgFactoryWithoutReset(options: PgFactoryOptions): Factory<Client> {
   let driver: Promise<PgDriver> | undefined;
   return {
     async create(context) {
@@ -139,7 +147,6 @@ export function createPgFactory(options: PgFactoryOptions = {}): Factory<Client>
     destroy: endClient,
     validate: ping,
     keepAlive: ping,
-    reset: (client, context) => resetClient(client, discard, context),
     isBroken: (client, error) => !isAlive(client) || isFatalPgError(error),
     watch(client, dead) {
       const state = clientState(client);

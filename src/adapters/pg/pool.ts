@@ -10,9 +10,11 @@ import type { Client, QueryConfig, QueryResult, QueryResultRow } from 'pg';
 import { invalidOption } from '../../internal/options.js';
 import { createPool } from '../../resource/index.js';
 import type { AcquireOptions, Lease, Pool, PoolOptions, PoolStats } from '../../resource/types.js';
+import { AdapterLease, type AdapterReset, releaseAfterReset } from '../adapter-lease.js';
+import { runTransaction } from '../transaction.js';
 import { PgCompatEvents, type PgPoolEvent, type PgPoolEventArgs } from './compat-events.js';
-import { createPgFactory, loadPg, type PgFactoryOptions } from './factory.js';
-import { type PgTransactionOptions, withTransaction } from './transaction.js';
+import { loadPg, type PgFactoryOptions, pgFactoryWithoutReset, resetPgClient } from './factory.js';
+import { type PgTransactionOptions, pgTransactionSteps } from './transaction.js';
 
 /** Options of {@link createPgPool}: the connection settings plus every resource-pool option. */
 export interface PgPoolOptions extends PoolOptions, Omit<PgFactoryOptions, 'onClientError'> {}
@@ -55,6 +57,8 @@ export class PgPool implements AsyncDisposable {
   readonly pool: Pool<Client>;
   readonly #events: PgCompatEvents;
   readonly #driverOption: PgPoolOptions['driver'];
+  readonly #reset: AdapterReset<Client>;
+  readonly #resetTimeoutMs: number;
   #driverLoaded = false;
 
   /** Prefer {@link createPgPool}. */
@@ -62,13 +66,15 @@ export class PgPool implements AsyncDisposable {
     checkOptions(options);
     const { connection, discardOnRelease, driver, ...poolOptions } = options;
     this.#driverOption = driver;
-    const factory = createPgFactory({
+    const factory = pgFactoryWithoutReset({
       connection,
-      discardOnRelease,
       driver,
       onClientError: (error, client) => this.#events.emit('error', error as Error, client),
     });
     this.pool = createPool(factory, { name: 'pg', ...poolOptions });
+    const discard = discardOnRelease ?? false;
+    this.#reset = (client, context) => resetPgClient(client, discard, context);
+    this.#resetTimeoutMs = poolOptions.validateTimeoutMs ?? 5000;
     this.#events = new PgCompatEvents(this.pool);
   }
 
@@ -89,14 +95,28 @@ export class PgPool implements AsyncDisposable {
     text: string | QueryConfig,
     values?: readonly unknown[],
   ): Promise<QueryResult<R>> {
-    const run = () => this.pool.use((client) => client.query<R>(text as string, values as unknown[]));
+    const run = () => this.#use((client) => client.query<R>(text as string, values as unknown[]));
     return this.#driverLoaded ? run() : this.#loadDriver().then(run);
+  }
+
+  // The hot path of query(): acquire, run, release through the adapter's reset.
+  async #use<R>(fn: (client: Client) => Promise<R>): Promise<R> {
+    const lease = await this.pool.acquire();
+    let result: R;
+    try {
+      result = await fn(lease.value);
+    } catch (error) {
+      releaseAfterReset(lease, this.#reset, this.#resetTimeoutMs, { error });
+      throw error;
+    }
+    releaseAfterReset(lease, this.#reset, this.#resetTimeoutMs);
+    return result;
   }
 
   /** Borrows a connection as a poolkit lease (`release()`, `release({ error })`, `await using`). */
   async acquire(options?: AcquireOptions): Promise<Lease<Client>> {
     if (!this.#driverLoaded) await this.#loadDriver();
-    return this.pool.acquire(options);
+    return new AdapterLease(await this.pool.acquire(options), this.#reset, this.#resetTimeoutMs);
   }
 
   /** Borrows a connection the `pg.Pool` way: the client has a `release(err?)` method. */
@@ -118,10 +138,13 @@ export class PgPool implements AsyncDisposable {
     return client;
   }
 
-  /** Runs `fn(client)` inside BEGIN/COMMIT (ROLLBACK on a throw). See {@link withTransaction}. */
+  /**
+   * Runs `fn(client)` inside BEGIN/COMMIT and returns its result; ROLLBACK and rethrow on a throw;
+   * a failed ROLLBACK destroys the connection and throws `TransactionError`.
+   */
   async withTransaction<R>(fn: (client: Client) => Promise<R> | R, options?: PgTransactionOptions): Promise<R> {
-    if (!this.#driverLoaded) await this.#loadDriver();
-    return withTransaction(this.pool, fn, options);
+    const steps = pgTransactionSteps(options);
+    return runTransaction(() => this.acquire(options?.acquire), steps, fn);
   }
 
   /** Adds a `pg.Pool`-style listener (positional arguments). */

@@ -8,7 +8,7 @@
 import type { Client } from 'pg';
 import { invalidOption } from '../../internal/options.js';
 import type { AcquireOptions, Pool } from '../../resource/types.js';
-import { type IsolationLevel, isolationSql, runTransaction } from '../transaction.js';
+import { type IsolationLevel, isolationSql, runTransaction, type TransactionSteps } from '../transaction.js';
 
 /** Isolation levels PostgreSQL accepts in `BEGIN ISOLATION LEVEL ...`. */
 export type PgIsolationLevel = IsolationLevel;
@@ -44,15 +44,16 @@ export async function withTransaction<R>(
   fn: (client: Client) => Promise<R> | R,
   options: PgTransactionOptions = {},
 ): Promise<R> {
+  const steps = pgTransactionSteps(options);
+  return runTransaction(() => pool.acquire(options.acquire), steps, fn);
+}
+
+/** The statements of a PostgreSQL transaction with `options` (checked at once). */
+export function pgTransactionSteps(options: PgTransactionOptions = {}): TransactionSteps<Client> {
   const begin = beginStatement(options);
-  return runTransaction(
-    pool,
-    {
-      begin: (client) => client.query(begin),
-      commit: (client) => client.query('COMMIT'),
-      rollback: (client) => client.query('ROLLBACK'),
-    },
-    fn,
-    options.acquire,
-  );
+  return {
+    begin: (client) => client.query(begin),
+    commit: (client) => client.query('COMMIT'),
+    rollback: (client) => client.query('ROLLBACK'),
+  };
 }
