@@ -39,6 +39,28 @@ export {
   type ObjectPoolStats,
 } from './object/index.js';
 export {
+  type AcquireOptions,
+  type CreateBackoffOptions,
+  createKeyedPool,
+  createPool,
+  DESTROY_REASONS,
+  type DestroyContext,
+  type DestroyReason,
+  type Factory,
+  type FactoryContext,
+  type KeyedPool,
+  type KeyedPoolEvents,
+  type KeyedPoolOptions,
+  type KeyedPoolStats,
+  type Lease,
+  type Pool,
+  type PoolEvents,
+  type PoolOptions,
+  type PoolState,
+  type PoolStats,
+  type ReleaseOptions,
+} from './resource/index.js';
+export {
   type CloseOptions,
   createTaskPool,
   type DeadlockMode,
