@@ -18,7 +18,7 @@ import type { Executor, ExecutorHost, ExecutorTask } from '../tasks/executor.js'
 import type { DispatchWindow } from './dispatch-window.js';
 import { deserializeError } from './error-serde.js';
 import { RESULT_CLONE_ERROR, RESULT_ERROR, RESULT_FIELDS, RESULT_OK, RESULT_SKIPPED } from './protocol.js';
-import { TaskEntry, type ThreadPayload } from './task-entry.js';
+import type { TaskEntry, ThreadPayload } from './task-entry.js';
 import type { WorkerHandle } from './worker-handle.js';
 import { type ThreadCounters, WorkerSet, type WorkerSetConfig } from './worker-set.js';
 
@@ -87,8 +87,8 @@ export class ThreadExecutor implements Executor<ThreadPayload, unknown> {
 
   // Hot path: every task passes here once.
   start(task: Task): void {
-    const entry = new TaskEntry(task);
-    task.payload.entry = entry;
+    const entry = task.payload;
+    entry.task = task;
     if (this.#workers.breakerOpen()) {
       task.reject(this.#startError());
       return;
@@ -105,8 +105,8 @@ export class ThreadExecutor implements Executor<ThreadPayload, unknown> {
   }
 
   cancel(task: Task, reason: unknown): void {
-    const entry = task.payload.entry;
-    if (entry === undefined) return;
+    const entry = task.payload;
+    if (entry.task !== task) return; // never started here
     entry.cancelled = true;
     entry.cancelReason = reason;
     if (entry.inBacklog) {
@@ -209,7 +209,7 @@ export class ThreadExecutor implements Executor<ThreadPayload, unknown> {
     for (const entry of victim.entries) {
       if (entry !== undefined && !victim.started(entry)) unstarted.push(entry);
     }
-    unstarted.sort((a, b) => b.postedAt - a.postedAt);
+    unstarted.sort((a, b) => b.sequence - a.sequence);
     const wanted = Math.min(Math.ceil(unstarted.length / 2), this.#window.size);
     let taken = 0;
     for (const entry of unstarted) {
@@ -224,7 +224,7 @@ export class ThreadExecutor implements Executor<ThreadPayload, unknown> {
   /** A retiring worker hands back its unstarted tasks, oldest first at the front. */
   #takeBack(worker: WorkerHandle): void {
     const unstarted = worker.entries.filter((entry): entry is TaskEntry => entry !== undefined);
-    unstarted.sort((a, b) => b.postedAt - a.postedAt);
+    unstarted.sort((a, b) => b.sequence - a.sequence);
     for (const entry of unstarted) if (worker.revoke(entry)) this.#toBacklog(entry, true);
     this.#pump();
   }
@@ -245,7 +245,7 @@ export class ThreadExecutor implements Executor<ThreadPayload, unknown> {
       else if (!started) requeue.push(entry);
       else this.#crashed(entry, worker, exitCode, cause, requeue);
     }
-    requeue.sort((a, b) => b.postedAt - a.postedAt);
+    requeue.sort((a, b) => b.sequence - a.sequence);
     for (const entry of requeue) this.#toBacklog(entry, true);
     if (this.#workers.breakerOpen()) this.#rejectBacklog(this.#startError());
     this.#workers.grow();
@@ -257,7 +257,7 @@ export class ThreadExecutor implements Executor<ThreadPayload, unknown> {
     entry.kills++;
     const counters = this.#workers.counters;
     const quarantined = entry.kills >= this.#config.quarantineAfterKills;
-    if (!quarantined && entry.kills <= entry.task.payload.retries) {
+    if (!quarantined && entry.kills <= entry.retries) {
       counters.retried++;
       requeue.push(entry);
       return;

@@ -15,7 +15,7 @@ import { DispatchWindow } from './dispatch-window.js';
 import { workerEntryUrl } from './entry-url.js';
 import { InlineExecutor } from './inline-executor.js';
 import { moduleUrlOf, resolveThreadPoolOptions, type ThreadPoolOptions } from './options.js';
-import { ThreadPayload } from './task-entry.js';
+import { TaskEntry, type ThreadPayload } from './task-entry.js';
 import { ThreadExecutor } from './thread-executor.js';
 import { findTransferables, type TransferItem } from './transfer.js';
 import type {
@@ -135,10 +135,10 @@ export class ThreadPool<M = AnyWorkerModule> implements EventSource<ThreadPoolEv
     const input = args[0];
     const options = args[1] as ThreadRunOptions | undefined;
     if (options === undefined || (options.transfer === undefined && options.retries === undefined)) {
-      return new ThreadPayload(name, input, undefined, this.#retries);
+      return new TaskEntry(name, input, undefined, this.#retries);
     }
     const [transfer, retries] = splitRunOptions(input, options, this.#retries);
-    return new ThreadPayload(name, input, transfer, retries);
+    return new TaskEntry(name, input, transfer, retries);
   }
 
   #coreOptions(args: readonly unknown[]): ThreadRunOptions | undefined {

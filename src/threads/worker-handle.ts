@@ -82,6 +82,7 @@ export class WorkerHandle {
   #outbox: unknown[] = [MSG_TASKS];
   #transfers: TransferListItem[] | undefined;
   #flushQueued = false;
+  #sequence = 0;
   #referenced = true;
   #exitError: unknown;
 
@@ -146,14 +147,14 @@ export class WorkerHandle {
     const slot = this.#freeSlots.pop() as number;
     entry.worker = this;
     entry.slot = slot;
-    entry.postedAt = now;
+    entry.sequence = ++this.#sequence;
     entry.alone = this.inFlight === 0;
+    if (entry.alone) entry.postedAt = now;
     this.entries[slot] = entry;
     this.inFlight++;
     this.flags[slot] = 0;
     Atomics.store(this.states, slot, SLOT_POSTED);
-    const payload = entry.task.payload;
-    this.#outbox.push(slot, entry.task.id, payload.name, payload.input);
+    this.#outbox.push(slot, entry.task.id, entry.name, entry.input);
     const list = entry.transferList;
     if (list !== undefined) {
       this.#transfers ??= [];
@@ -198,9 +199,9 @@ export class WorkerHandle {
           entry.transferList,
         );
       } catch (cause) {
-        const path = findUncloneablePath(payload.input, 'input');
+        const path = findUncloneablePath(entry.input, 'input');
         const error = new DataCloneError(
-          `The input of task ${entry.task.id} (\`${payload.name}\`) cannot be cloned (at \`${path}\`): ${(cause as Error).message}`,
+          `The input of task ${entry.task.id} (\`${entry.name}\`) cannot be cloned (at \`${path}\`): ${(cause as Error).message}`,
           { cause, path, taskId: entry.task.id },
         );
         this.release(entry);

@@ -159,8 +159,9 @@ export class WorkerSet {
 
   /** Posts `entry` to `worker`. Hot path. */
   post(worker: WorkerHandle, entry: TaskEntry): void {
-    const now = this.#clock.now();
+    let now = 0; // the clock is read only when the worker was idle (one read per burst, not per task)
     if (worker.inFlight === 0) {
+      now = this.#clock.now();
       worker.setReferenced(true);
       worker.lastActiveAt = now;
     }
@@ -172,6 +173,9 @@ export class WorkerSet {
   /** Spawns workers up to `minThreads`, and one more (up to `maxThreads`) while tasks wait and none is starting. */
   grow(): void {
     if (this.#closing) return;
+    // Fast exit: called on every queued task while threads are busy.
+    if (this.#starting === 0 && this.#ready.length >= this.#maxThreads && this.#ready.length >= this.#minThreads)
+      return;
     const breaker = this.#config.breaker.state(this.#clock.now());
     if (breaker === 'open') return;
     if (breaker === 'half-open') {

@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 
 describe('the process', () => {
   it('stays alive for a pending task, then exits by itself with the pool never closed', async () => {
-    const script = fileURLToPath(new URL('./fixtures/exits-by-itself.mjs', import.meta.url));
+    const script = fileURLToPath(new URL('./fixtures/exits-by-itself.ts', import.meta.url));
     const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-      const child = execFile(process.execPath, [script], { timeout: 15_000 }, (_error, out) =>
+      const child = execFile(process.execPath, ['--import', 'tsx', script], { timeout: 15_000 }, (_error, out) =>
         resolve({ code: child.exitCode, stdout: out }),
       );
     });
