@@ -18,6 +18,11 @@ export {
   ByteBuffer,
   type CalibrationSnapshot,
   type ClassesPerDoubling,
+  MAX_SHARED_SLOTS,
+  SharedBufferPool,
+  type SharedBufferPoolAttachOptions,
+  type SharedBufferPoolHandle,
+  type SharedBufferPoolOptions,
 } from './buffer/index.js';
 export * from './errors.js';
 export type { Clock, Timer } from './internal/clock.js';

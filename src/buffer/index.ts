@@ -15,5 +15,12 @@ export {
   type BufferPoolOptions,
   type BufferZeroing,
 } from './options.js';
+export {
+  MAX_SHARED_SLOTS,
+  SharedBufferPool,
+  type SharedBufferPoolAttachOptions,
+  type SharedBufferPoolHandle,
+  type SharedBufferPoolOptions,
+} from './shared-buffer-pool.js';
 export type { ClassesPerDoubling } from './size-classes.js';
 export type { BufferClassStats, BufferPoolStats } from './stats.js';
