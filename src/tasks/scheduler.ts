@@ -32,6 +32,7 @@ import { reportAsync } from '../internal/report.js';
 import type { Executor, ExecutorHost } from './executor.js';
 import { KeyLimits } from './key-limits.js';
 import { checkRunOptions, type ResolvedSchedulingOptions, type RunOptions } from './options.js';
+import { SignalLinks } from './signal-links.js';
 import type { TaskPoolStats } from './stats.js';
 import { TaskQueue } from './task-queue.js';
 import { promiseFor, type TaskOwner, TaskRecord, type TaskSink, TaskState } from './task-record.js';
@@ -68,6 +69,7 @@ export class Scheduler<P, R> implements ExecutorHost, TaskOwner {
   readonly #heap: DeadlineHeap<AnyTask>;
   readonly #shared = new AbortController();
   readonly #waiters = new Waiters();
+  readonly #links = new SignalLinks((task) => this.#abortFromSignal(task));
   readonly #waitTime = new Histogram();
   readonly #runTime = new Histogram();
   readonly #submitSink: TaskSink;
@@ -273,7 +275,7 @@ export class Scheduler<P, R> implements ExecutorHost, TaskOwner {
     const keyed = keys !== undefined && task.key !== undefined;
     const free = !this.#paused && this.#running < this.#limit && this.#queue.length === 0;
     if (free && (!keyed || keys.tryAcquire(task))) {
-      if (signal !== undefined) signal.addEventListener('abort', task, { once: true });
+      if (signal !== undefined) this.#links.add(task);
       this.#waitTime.record(0);
       this.#start(task, this.#clock.now());
       return;
@@ -302,7 +304,7 @@ export class Scheduler<P, R> implements ExecutorHost, TaskOwner {
     }
     task.enqueuedAt = now;
     if (deadline < Number.POSITIVE_INFINITY) task.deadlineEntry = this.#heap.add(deadline, task, true);
-    if (task.userSignal !== undefined) task.userSignal.addEventListener('abort', task, { once: true });
+    if (task.userSignal !== undefined) this.#links.add(task);
     // A keyed task whose key is full (while a slot is free) parks directly; others join the queue.
     if (park) (this.#keys as KeyLimits).park(task);
     else this.#queue.push(task);
@@ -388,7 +390,7 @@ export class Scheduler<P, R> implements ExecutorHost, TaskOwner {
       this.#heap.remove(task.deadlineEntry);
       task.deadlineEntry = undefined;
     }
-    if (task.userSignal !== undefined) task.userSignal.removeEventListener('abort', task);
+    if (task.signalLink !== undefined) this.#links.remove(task);
     if (task.callerSettled) this.#abandoned--;
     else {
       task.callerSettled = true;
@@ -412,7 +414,7 @@ export class Scheduler<P, R> implements ExecutorHost, TaskOwner {
     task.resolveCaller = task.rejectCaller = undefined;
   }
 
-  abortFromSignal(task: AnyTask): void {
+  #abortFromSignal(task: AnyTask): void {
     const reason = abortReason(task.userSignal as AbortSignal);
     if (task.state === TaskState.Queued) {
       this.#cancelled++;
@@ -456,7 +458,7 @@ export class Scheduler<P, R> implements ExecutorHost, TaskOwner {
       this.#heap.remove(task.deadlineEntry);
       task.deadlineEntry = undefined;
     }
-    task.userSignal?.removeEventListener('abort', task);
+    if (task.signalLink !== undefined) this.#links.remove(task);
     task.state = TaskState.Done;
     task.callerSettled = true;
     this.#deliver(task, false, reason);
@@ -471,7 +473,7 @@ export class Scheduler<P, R> implements ExecutorHost, TaskOwner {
       this.#heap.remove(task.deadlineEntry);
       task.deadlineEntry = undefined;
     }
-    task.userSignal?.removeEventListener('abort', task);
+    if (task.signalLink !== undefined) this.#links.remove(task);
     task.controller?.abort(reason);
     if (this.#executor.cancel !== undefined) {
       try {
@@ -619,7 +621,7 @@ export class Scheduler<P, R> implements ExecutorHost, TaskOwner {
     if (this.#keys !== undefined) queued.push(...this.#keys.drain());
     for (const task of queued) {
       task.deadlineEntry = undefined;
-      task.userSignal?.removeEventListener('abort', task);
+      if (task.signalLink !== undefined) this.#links.remove(task);
       task.state = TaskState.Done;
       task.callerSettled = true;
       this.#cancelled++;

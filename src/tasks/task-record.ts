@@ -25,8 +25,6 @@ export interface TaskSink {
 export interface TaskOwner {
   /** The executor reported the task. */
   report(task: TaskRecord<unknown, unknown>, ok: boolean, value: unknown): void;
-  /** The caller's signal aborted. */
-  abortFromSignal(task: TaskRecord<unknown, unknown>): void;
   /** The signal handlers see when the task has no controller of its own. */
   readonly sharedSignal: AbortSignal;
 }
@@ -53,6 +51,9 @@ export class TaskRecord<P, R> implements ExecutorTask<P, R> {
   handle: DequeHandle = 0;
   deadlineEntry: DeadlineEntry<TaskRecord<unknown, unknown>> | undefined = undefined;
   userSignal: AbortSignal | undefined = undefined;
+  /** The signal link (see signal-links.ts) and the task's place in it. */
+  signalLink: unknown = undefined;
+  signalHandle = 0;
   controller: AbortController | undefined = undefined;
   resolveCaller: ((value: R) => void) | undefined = undefined;
   rejectCaller: ((error: unknown) => void) | undefined = undefined;
@@ -81,11 +82,6 @@ export class TaskRecord<P, R> implements ExecutorTask<P, R> {
 
   reject(error: unknown): void {
     this.owner.report(this as TaskRecord<unknown, unknown>, false, error);
-  }
-
-  /** The caller's signal aborted (`EventTarget` calls this: no closure per task). */
-  handleEvent(): void {
-    this.owner.abortFromSignal(this as TaskRecord<unknown, unknown>);
   }
 }
 
