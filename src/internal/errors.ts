@@ -77,8 +77,8 @@ export const ERROR_TABLE = {
   },
   PoolExhaustedError: {
     code: 'POOLKIT_POOL_EXHAUSTED',
-    family: 'object, resource, tasks',
-    summary: 'A non-waiting call (`tryAcquire`, `tryRun`) found no free capacity.',
+    family: 'object, buffer, resource, tasks',
+    summary: 'A non-waiting call (`tryAcquire`, `tryRun`, `SharedBufferPool#acquireOrThrow`) found no free capacity.',
   },
   DoubleReleaseError: {
     code: 'POOLKIT_DOUBLE_RELEASE',
@@ -93,7 +93,8 @@ export const ERROR_TABLE = {
   LeakDetectedError: {
     code: 'POOLKIT_LEAK_DETECTED',
     family: 'object, buffer, resource',
-    summary: 'A lease was held longer than `leakDetectionMs`; reported (not thrown) with the acquire stack in `stack`.',
+    summary:
+      'A lease was held longer than `leakDetectionMs`, or a sampled pooled object was garbage collected without being released; reported (not thrown) with the acquire stack (`stack`, or `acquireStack` for object pools).',
   },
   TaskTimeoutError: {
     code: 'POOLKIT_TASK_TIMEOUT',
