@@ -2,7 +2,8 @@
  * How many tasks each worker gets at once. A worker with one task at a time idles for a whole
  * round trip (~30 us) between tasks; with `1 + roundTrip / taskTime` in flight it never waits,
  * and no more are needed. Larger windows only make a long task hold back the short ones queued
- * behind it in the same worker. So the window is auto-sized from two moving averages: the run
+ * behind it in the same worker, so when the round trip is under a tenth of the task time the
+ * window stays at 1 (the saving would be under 10%). So the window is auto-sized from two moving averages: the run
  * time workers report for each task, and the transport time measured on tasks posted to an idle
  * worker (round trip minus run time). A fixed size can be configured instead (piscina's
  * `concurrentTasksPerWorker`, always fixed there).
@@ -16,6 +17,8 @@ export const MAX_AUTO_WINDOW = 32;
 const INITIAL_TRANSPORT_MS = 0.05;
 const INITIAL_RUN_MS = 1;
 const ALPHA = 0.1;
+/** Pipeline (window > 1) only while a round trip costs more than a tenth of a task. */
+const PIPELINE_WORTH = 10;
 
 /** The per-worker in-flight limit, fixed or auto-sized. */
 export class DispatchWindow {
@@ -64,7 +67,11 @@ export class DispatchWindow {
   }
 
   #compute(): number {
-    const wanted = 1 + Math.ceil(this.#transportMs / Math.max(this.#runMs, 0.0005));
+    const runMs = Math.max(this.#runMs, 0.0005);
+    // Pipelining saves one round trip per task: below 10% of the task time it is not worth a task
+    // waiting behind a long one in the same thread (tasks of mixed lengths), so keep one.
+    if (this.#transportMs * PIPELINE_WORTH < runMs) return 1;
+    const wanted = 1 + Math.ceil(this.#transportMs / runMs);
     return Math.min(MAX_AUTO_WINDOW, Math.max(1, wanted));
   }
 }

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { DispatchWindow, MAX_AUTO_WINDOW } from '../../src/threads/dispatch-window.js';
+
+function settle(window: DispatchWindow, runMs: number, roundTripMs: number): number {
+  for (let i = 0; i < 200; i++) window.observe(runMs, roundTripMs);
+  return window.size;
+}
+
+describe('DispatchWindow', () => {
+  it('pipelines tiny tasks up to the cap: 1 + round trip / task time', () => {
+    expect(settle(new DispatchWindow(undefined), 0.001, 0.051)).toBe(MAX_AUTO_WINDOW);
+    const size = settle(new DispatchWindow(undefined), 0.01, 0.04); // transport 0.03 ms: 1 + 3 (moving averages round)
+    expect(size).toBeGreaterThanOrEqual(4);
+    expect(size).toBeLessThanOrEqual(5);
+  });
+
+  it('keeps one task per thread once the round trip is under a tenth of the task', () => {
+    expect(settle(new DispatchWindow(undefined), 5, 5.03)).toBe(1);
+    expect(settle(new DispatchWindow(undefined), 0.2, 0.23)).toBe(2);
+  });
+
+  it('a fixed size never moves', () => {
+    const window = new DispatchWindow(16);
+    expect(settle(window, 5, 5.03)).toBe(16);
+  });
+});
