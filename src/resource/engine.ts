@@ -8,6 +8,8 @@
  *
  * @module
  */
+
+import diagnosticsChannel from 'node:diagnostics_channel';
 import { DeadlineHeap } from '../internal/deadline-heap.js';
 import { Deque } from '../internal/deque.js';
 import {
@@ -21,7 +23,7 @@ import {
   QueueFullError,
   ValidateTimeoutError,
 } from '../internal/errors.js';
-import { Emitter } from '../internal/events.js';
+import { channelName, Emitter, type Listener } from '../internal/events.js';
 import { type Expirable, FactoryCall } from './factory-call.js';
 import { LeaseImpl, type LeaseOwner } from './lease.js';
 import { checkAcquireOptions, type ResolvedPoolOptions } from './options.js';
@@ -95,6 +97,16 @@ export class Engine<T> implements LeaseOwner<T> {
   readonly #lifo: boolean;
   readonly #onWaiterExpire = (waiter: Waiter<T>): void => this.#waiterTimedOut(waiter);
   readonly #sweeper = new Timed(() => this.#sweep());
+  /** Waiters with the default timeout, in arrival order: their deadlines never decrease, so one heap entry serves them all. */
+  readonly #fifoDeadlines = new Deque<Waiter<T>>();
+  readonly #fifoTimer = new Timed(() => this.#expireFifo());
+  // Hot-path event checks: a listener flag kept by on/off plus the channel's own subscriber flag.
+  readonly #startedChannel = diagnosticsChannel.channel(channelName('resource', 'acquireStarted'));
+  readonly #succeededChannel = diagnosticsChannel.channel(channelName('resource', 'acquireSucceeded'));
+  readonly #releasedChannel = diagnosticsChannel.channel(channelName('resource', 'released'));
+  #startedListeners = false;
+  #succeededListeners = false;
+  #releasedListeners = false;
   readonly #backoffTimer = new Timed(() => this.#maybeCreate());
   readonly #acquireNeedsClock: boolean;
   #min: number;
@@ -153,11 +165,13 @@ export class Engine<T> implements LeaseOwner<T> {
       this.#counters.aborts++;
       return this.#refuse(abortReason(signal), 0, true);
     }
-    if (this.events.wants('acquireStarted')) this.events.emit('acquireStarted', { pool: this.name });
+    if (this.#startedListeners || this.#startedChannel.hasSubscribers) {
+      this.events.emit('acquireStarted', { pool: this.name });
+    }
     if (!this.#paused && this.#waiters.length === 0 && this.#idle.length > 0) {
       // Reading the clock costs ~50 ns on VMs: skip it when no lifetime, validation, leak check or
       // `released` listener needs the time (then `lentAt` is NaN and `#unusable` ignores time).
-      const fastNow = this.#acquireNeedsClock || this.events.wants('released') ? this.#clock.now() : Number.NaN;
+      const fastNow = this.#acquireNeedsClock || this.#wantsReleased() ? this.#clock.now() : Number.NaN;
       const slot = this.#takeIdle(fastNow);
       if (slot !== undefined) {
         if (!this.#needsValidation(slot, fastNow)) return Promise.resolve(this.#grant(slot, fastNow, fastNow));
@@ -213,7 +227,17 @@ export class Engine<T> implements LeaseOwner<T> {
   #newWaiter(now: number, timeoutMs: number, signal: AbortSignal | undefined, priority: number): Waiter<T> {
     const waiter = new Waiter<T>(now, now + timeoutMs, priority, signal, this.#onWaiterExpire);
     if (this.options.leakDetectionMs !== Number.POSITIVE_INFINITY) waiter.stack = new Error('Lease acquired here');
-    waiter.entry = this.#heap.add(waiter.deadline, waiter, true);
+    if (timeoutMs === this.options.acquireTimeoutMs) {
+      if (timeoutMs !== Number.POSITIVE_INFINITY) {
+        waiter.fifoHandle = this.#fifoDeadlines.push(waiter);
+        waiter.inFifo = true;
+        if (this.#fifoTimer.entry === undefined) {
+          this.#fifoTimer.entry = this.#heap.add(waiter.deadline, this.#fifoTimer, true);
+        }
+      }
+    } else {
+      waiter.entry = this.#heap.add(waiter.deadline, waiter, true);
+    }
     if (signal !== undefined) {
       waiter.onAbort = () => this.#waiterAborted(waiter);
       signal.addEventListener('abort', waiter.onAbort, { once: true });
@@ -223,8 +247,17 @@ export class Engine<T> implements LeaseOwner<T> {
 
   #settle(waiter: Waiter<T>): void {
     waiter.state = SETTLED;
-    if (waiter.entry !== undefined) this.#heap.remove(waiter.entry);
-    waiter.entry = undefined;
+    if (waiter.inFifo) {
+      waiter.inFifo = false;
+      this.#fifoDeadlines.remove(waiter.fifoHandle, waiter);
+      if (this.#fifoDeadlines.length === 0 && this.#fifoTimer.entry !== undefined) {
+        this.#heap.remove(this.#fifoTimer.entry); // nobody waits: let the process exit
+        this.#fifoTimer.entry = undefined;
+      }
+    } else if (waiter.entry !== undefined) {
+      this.#heap.remove(waiter.entry);
+      waiter.entry = undefined;
+    }
     if (waiter.onAbort !== undefined) waiter.signal?.removeEventListener('abort', waiter.onAbort);
   }
 
@@ -235,6 +268,50 @@ export class Engine<T> implements LeaseOwner<T> {
       this.events.emit('acquireFailed', { pool: this.name, error, waitedMs: this.#clock.now() - waiter.startedAt });
     }
     waiter.reject(error);
+  }
+
+  /** The oldest default-timeout waiters are due: expire them, re-arm for the next one. */
+  #expireFifo(): void {
+    const now = this.#clock.now();
+    const fifo = this.#fifoDeadlines;
+    for (let head = fifo.peekFront(); head !== undefined && head.deadline <= now; head = fifo.peekFront()) {
+      fifo.shift();
+      head.inFifo = false;
+      this.#waiterTimedOut(head);
+    }
+    const next = fifo.peekFront();
+    if (next !== undefined && this.#fifoTimer.entry === undefined) {
+      this.#fifoTimer.entry = this.#heap.add(next.deadline, this.#fifoTimer, true);
+    }
+  }
+
+  #wantsReleased(): boolean {
+    return this.#releasedListeners || this.#releasedChannel.hasSubscribers;
+  }
+
+  /** Adds a listener (the public pools go through here so the hot-path flags stay right). */
+  on<E extends keyof PoolEvents<T> & string>(event: E, listener: Listener<PoolEvents<T>, E>, once = false): () => void {
+    const off = once ? this.events.once(event, listener) : this.events.on(event, listener);
+    this.#refreshListeners();
+    return () => this.off(event, listener, off);
+  }
+
+  /** Removes a listener. */
+  off<E extends keyof PoolEvents<T> & string>(
+    event: E,
+    listener: Listener<PoolEvents<T>, E>,
+    remove?: () => void,
+  ): void {
+    if (remove === undefined) this.events.off(event, listener);
+    else remove();
+    this.#refreshListeners();
+  }
+
+  #refreshListeners(): void {
+    // A `once` listener that fired leaves a flag set until the next on/off: harmless (emit finds nobody).
+    this.#startedListeners = this.events.listenerCount('acquireStarted') > 0;
+    this.#succeededListeners = this.events.listenerCount('acquireSucceeded') > 0;
+    this.#releasedListeners = this.events.listenerCount('released') > 0;
   }
 
   #waiterTimedOut(waiter: Waiter<T>): void {
@@ -299,7 +376,7 @@ export class Engine<T> implements LeaseOwner<T> {
     this.#counters.acquired++;
     if (this.#idle.length < this.options.minIdle) this.#maybeCreate();
     if (this.options.leakDetectionMs !== Number.POSITIVE_INFINITY) this.#watchLeak(slot, now, stack);
-    if (this.events.wants('acquireSucceeded')) {
+    if (this.#succeededListeners || this.#succeededChannel.hasSubscribers) {
       const waitedMs = Number.isNaN(now) ? 0 : now - startedAt;
       this.events.emit('acquireSucceeded', { pool: this.name, resource: slot.value, waitedMs });
     }
@@ -403,7 +480,7 @@ export class Engine<T> implements LeaseOwner<T> {
     this.#unlend(slot);
     this.#counters.released++;
     if (slot.leakReported) this.#reportLateReturn(slot, now);
-    if (this.events.wants('released')) {
+    if (this.#wantsReleased()) {
       this.events.emit('released', { pool: this.name, resource: slot.value, heldMs: now - slot.lentAt });
     }
     if (options !== undefined && 'error' in options) {

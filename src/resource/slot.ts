@@ -76,6 +76,9 @@ export class Waiter<T> implements Expirable {
   entry: DeadlineEntry<Expirable> | undefined = undefined;
   onAbort: (() => void) | undefined = undefined;
   queued = false;
+  /** Position in the engine's default-deadline FIFO, when `inFifo`. */
+  fifoHandle: DequeHandle = 0;
+  inFifo = false;
   /** Where acquire() was called (only with leak detection on). */
   stack: Error | undefined = undefined;
 
