@@ -44,6 +44,17 @@ describe('ThreadPool.run', () => {
     await closeAndCheck(pool);
   });
 
+  it('tryRun never queues: PoolExhaustedError when every thread slot is taken', async () => {
+    const pool = basicPool({ concurrentTasksPerThread: 1 });
+    await pool.run('echo', 0);
+    const blocker = new AbortController();
+    const running = pool.tryRun('waitForAbort', undefined, { signal: blocker.signal });
+    await expect(pool.tryRun('echo', 1)).rejects.toMatchObject({ code: 'POOLKIT_POOL_EXHAUSTED' });
+    blocker.abort();
+    await expect(running).rejects.toMatchObject({ name: 'AbortError' });
+    await closeAndCheck(pool);
+  });
+
   it('refuses runs after close with ClosedError', async () => {
     const pool = basicPool();
     await pool.close();
