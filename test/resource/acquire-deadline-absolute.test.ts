@@ -58,4 +58,24 @@ describe('the acquire deadline', () => {
     expect(acquire.status).toBe('rejected');
     await pool.destroy();
   });
+
+  it('says the time went to waiting in line when the pool was at max', async () => {
+    const clock = new FakeClock();
+    const pool = createPool(testFactory().factory, { clock, max: 1, acquireTimeoutMs: 250 });
+    const held = await pool.acquire();
+    const waiter = track(pool.acquire());
+    await clock.advance(250);
+    const error = waiter.error as {
+      code: string;
+      phase: string;
+      message: string;
+      stats: { borrowed: number; waiting: number };
+    };
+    expect(error.code).toBe('POOLKIT_ACQUIRE_TIMEOUT');
+    expect(error.phase).toBe('queue');
+    expect(error.message).toContain('waiting in line');
+    expect(error.stats).toMatchObject({ borrowed: 1, waiting: 1 });
+    held.release();
+    await pool.close();
+  });
 });
