@@ -16,7 +16,7 @@ import { abortReason, ConnectTimeoutError } from '../internal/errors.js';
 import { createKeyedPool } from '../resource/index.js';
 import type { Factory, KeyedPool, Lease } from '../resource/types.js';
 import type { ResolvedAgentOptions } from './options.js';
-import { armRetry, disarmRetry, retryableMethod } from './retry.js';
+import { armRetry, disarmRetry, installRetryGuard, retryableMethod } from './retry.js';
 import { enterBusy, enterFree, hintedIdleLimitMs, reusable, type SocketState } from './socket-state.js';
 
 /** The parts of `http.Agent` the engine calls back into. */
@@ -47,7 +47,7 @@ export interface AgentStats {
   readonly createErrors: number;
   /** Sockets closed, for any reason. */
   readonly socketsClosed: number;
-  /** Free sockets closed by their idle timer (free-socket timeout or server hint). */
+  /** Free sockets closed for idling past their limit (free-socket timeout or server hint). */
   readonly socketsTimedOut: number;
   /** Requests handed to the agent. */
   readonly requests: number;
@@ -123,6 +123,7 @@ export class AgentEngine {
     const socket = lease.value;
     const state = this.#states.get(socket) as SocketState;
     if (reusable(socket, state) && this.#options.clock.now() < state.idleDeadline) return true;
+    if (!state.dead) this.#timedOut++; // alive but past its idle limit
     state.dead = true;
     void lease.destroy();
     return false;
@@ -147,29 +148,25 @@ export class AgentEngine {
 
   #assign(request: Request, lease: Lease<net.Socket>): void {
     const socket = lease.value;
-    const state = this.#states.get(socket) as SocketState & { served?: boolean };
+    const state = this.#states.get(socket) as SocketState;
     state.lease = lease;
-    const reused = state.served === true;
+    const reused = state.served;
     state.served = true;
     enterBusy(socket, state);
     if (reused) {
       this.#reused++;
       request.reusedSocket = true;
-      if (this.#options.retryIdempotent && retryableMethod(request.method)) {
-        armRetry(request, socket, state.ours, (failed) => this.#retry(failed as Request, lease));
-      }
+      if (this.#options.retryIdempotent && retryableMethod(request.method)) armRetry(state, socket, request);
     }
     request.onSocket(socket);
     if (request.timeout !== undefined) socket.setTimeout(request.timeout);
   }
 
-  #retry(request: Request, failed: Lease<net.Socket>): void {
+  #retry(request: Request, state: SocketState): void {
     this.#retries++;
-    const name = this.#nameOf(failed);
     // The server drops idle connections: the other idle ones of this origin are suspect too.
-    if (name !== undefined) void this.#pool.clear(name);
-    if (name === undefined) return;
-    this.#wait(request, name, true);
+    void this.#pool.clear(state.name);
+    this.#wait(request, state.name, true);
   }
 
   /** Sends the request's head again on a new socket and rebinds the request to it. */
@@ -179,16 +176,12 @@ export class AgentEngine {
       return;
     }
     const socket = lease.value;
-    const state = this.#states.get(socket) as SocketState & { served?: boolean };
+    const state = this.#states.get(socket) as SocketState;
     state.lease = lease;
     state.served = true;
     enterBusy(socket, state);
     socket.write((request as unknown as { _header: string })._header, 'latin1');
     request.onSocket(socket);
-  }
-
-  #nameOf(lease: Lease<net.Socket>): string | undefined {
-    return (this.#states.get(lease.value) as (SocketState & { name?: string }) | undefined)?.name;
   }
 
   #factory(name: string): Factory<net.Socket> {
@@ -207,7 +200,6 @@ export class AgentEngine {
         return socket;
       },
       destroy: (socket) => {
-        disarmRetry(socket);
         socket.destroy();
       },
       reset: (socket) => {
@@ -227,26 +219,31 @@ export class AgentEngine {
     };
   }
 
-  /** Listeners a socket keeps for life: free, close, timeout, agentRemove, error. */
+  /** Listeners a socket keeps for life: free, close, end, data (while free), timeout, agentRemove, error. */
   #adopt(socket: net.Socket, name: string): void {
     const now = this.#options.clock.now();
-    const state: SocketState & { name: string } = {
+    const state: SocketState = {
       name,
       createdAt: now,
       lease: undefined,
+      free: false,
+      served: false,
       idleDeadline: now + this.#options.freeSocketTimeoutMs,
-      idleLimitMs: this.#options.freeSocketTimeoutMs,
       dead: false,
       died: undefined,
-      onIdleData: undefined,
       ours: new Set(),
+      guardRequest: undefined,
+      guardBytesRead: 0,
+      guardBytesWritten: 0,
     };
     this.#states.set(socket, state);
     const die = (): void => {
       state.dead = true;
       state.died?.();
     };
-    const onFree = (): void => this.#free(socket, state);
+    const onData = (): void => {
+      if (state.free) die(); // bytes nobody asked for: the stream is out of step
+    };
     const onClose = (): void => {
       this.#closed++;
       die();
@@ -255,31 +252,29 @@ export class AgentEngine {
       if (lease !== undefined) void lease.destroy();
     };
     const onTimeout = (): void => {
-      if (state.lease !== undefined) return; // a request's timeout: the request handles it
-      this.#timedOut++;
-      die();
+      if (state.free) die(); // a request's timeout while busy is the request's business
     };
     const onAgentRemove = (): void => {
       // An upgraded connection (WebSocket, CONNECT) leaves the pool for good.
       const lease = state.lease;
       state.lease = undefined;
       for (const [event, listener] of listeners) socket.off(event, listener);
-      socket.off('error', IGNORE_ERROR);
       lease?.detach();
     };
-    const listeners: [string, () => void][] = [
-      ['free', onFree],
+    const listeners: [string, (...args: unknown[]) => void][] = [
+      ['free', () => this.#free(socket, state)],
       ['close', onClose],
       ['end', die],
+      ['data', onData],
       ['timeout', onTimeout],
       ['agentRemove', onAgentRemove],
+      ['error', IGNORE_ERROR],
     ];
     for (const [event, listener] of listeners) {
       socket.on(event, listener);
       state.ours.add(listener);
     }
-    socket.on('error', IGNORE_ERROR);
-    state.ours.add(IGNORE_ERROR);
+    installRetryGuard(socket, state, (request) => this.#retry(request as Request, state));
     enterFree(socket, state);
   }
 
@@ -288,19 +283,19 @@ export class AgentEngine {
     const lease = state.lease;
     if (lease === undefined) return;
     state.lease = undefined;
-    disarmRetry(socket);
+    disarmRetry(state);
     const request = (socket as { _httpMessage?: Request | null })._httpMessage;
     (socket as { _httpMessage?: unknown })._httpMessage = null;
+    if (socket.timeout) socket.setTimeout(0); // the request's timeout does not apply to a free socket
     let limit = this.#options.freeSocketTimeoutMs;
-    const response = (request as { res?: { headers: Record<string, unknown> } } | null | undefined)?.res;
-    const hinted = hintedIdleLimitMs(response?.headers['keep-alive']);
-    if (hinted !== undefined) limit = Math.min(limit, hinted);
+    const response = (request as { res?: { rawHeaders?: string[] } } | null | undefined)?.res;
+    const hinted = hintedIdleLimitMs(response?.rawHeaders);
+    if (hinted !== undefined && hinted < limit) limit = hinted;
     const now = this.#options.clock.now();
     if (request?.shouldKeepAlive === false || limit <= 0 || now - state.createdAt >= this.#options.socketTtlMs) {
       void lease.destroy();
       return;
     }
-    state.idleLimitMs = limit;
     state.idleDeadline = now + limit;
     lease.release();
   }
@@ -364,7 +359,7 @@ export class AgentEngine {
       socketsCreated: this.#created,
       createErrors: this.#createErrors,
       socketsClosed: this.#closed,
-      socketsTimedOut: this.#timedOut,
+      socketsTimedOut: this.#timedOut + pool.total.destroyedByReason['idle-timeout'],
       requests: this.#requests,
       reusedSockets: this.#reused,
       retries: this.#retries,

@@ -1,7 +1,10 @@
 /**
- * What the agent remembers about each of its sockets, and the two transitions a socket goes
- * through: free (idle, watched for death, unreferenced, closed by its own idle timer) and busy
- * (handed to a request: referenced, not flowing until the request's parser listens).
+ * What the agent remembers about each of its sockets, and the two states a socket moves between:
+ * free (idle, unreferenced, any byte or close means death) and busy (carrying a request,
+ * referenced). A socket flows from its creation to its end with one permanent 'data' listener
+ * that only acts while the socket is free, so a request/response cycle costs no listener
+ * churn, no pause/resume and no timer (idle limits are checked with the clock when a socket is
+ * taken, and the pool's idle sweep closes the forgotten ones).
  *
  * @module
  */
@@ -10,22 +13,28 @@ import type { Lease } from '../resource/types.js';
 
 /** Per-socket bookkeeping. */
 export interface SocketState {
+  /** The origin name (`agent.getName()`). */
+  readonly name: string;
   /** When it connected, on the agent's clock. */
   readonly createdAt: number;
   /** The lease while a request uses it. */
   lease: Lease<net.Socket> | undefined;
+  /** True while idle in the pool. */
+  free: boolean;
+  /** True once it carried a request. */
+  served: boolean;
   /** The socket must not be reused at or after this time (idle limit, server hint). */
   idleDeadline: number;
-  /** How long it may stay free this time, in milliseconds. */
-  idleLimitMs: number;
   /** Set once it closed, reset or misbehaved. */
   dead: boolean;
   /** Tells the pool the socket died (set by `watch`). */
   died: (() => void) | undefined;
-  /** The listener that treats any byte arriving while free as death. */
-  onIdleData: (() => void) | undefined;
   /** The agent's own listeners on the socket (a retry detaches every other one). */
   readonly ours: Set<unknown>;
+  /** Retry guard: the request waiting for its first response byte, and the byte counts then. */
+  guardRequest: unknown;
+  guardBytesRead: number;
+  guardBytesWritten: number;
 }
 
 /** True when the socket can carry another request. */
@@ -40,45 +49,33 @@ export function reusable(socket: net.Socket, state: SocketState): boolean {
   );
 }
 
-/** Makes a socket free: idle timer armed, flowing into a death detector, unreferenced. */
+/** Makes a socket free: it no longer keeps the process alive. */
 export function enterFree(socket: net.Socket, state: SocketState): void {
-  socket.setTimeout(state.idleLimitMs);
+  state.free = true;
   socket.unref();
-  if (state.onIdleData === undefined) {
-    const onIdleData = (): void => {
-      state.dead = true;
-      state.died?.();
-    };
-    state.onIdleData = onIdleData;
-    state.ours.add(onIdleData);
-    socket.on('data', onIdleData);
-  }
-  socket.resume();
 }
 
 /** Hands a free socket to a request. */
 export function enterBusy(socket: net.Socket, state: SocketState): void {
-  if (state.onIdleData !== undefined) {
-    socket.off('data', state.onIdleData);
-    state.ours.delete(state.onIdleData);
-    state.onIdleData = undefined;
-  }
-  socket.setTimeout(0);
-  socket.pause();
-  // No mode yet, as a fresh socket: the request's 'data' listener starts the flow.
-  (socket as { readableFlowing: boolean | null }).readableFlowing = null;
+  state.free = false;
   socket.ref();
 }
 
 /**
  * The idle limit a `Keep-Alive: timeout=N` response header allows: N seconds less a margin
  * (a quarter, at most one second) for the request's flight time and timer slop. `undefined`
- * when there is no usable hint.
+ * when the response has no usable hint. Reads `rawHeaders`, which does not build the lazily
+ * computed `headers` object.
  */
-export function hintedIdleLimitMs(header: unknown): number | undefined {
-  if (typeof header !== 'string') return undefined;
-  const match = /(?:^|[\s,])timeout=(\d+)/i.exec(header);
-  if (match === null) return undefined;
-  const hintMs = Number(match[1]) * 1000;
-  return hintMs - Math.min(1000, hintMs / 4);
+export function hintedIdleLimitMs(rawHeaders: readonly string[] | undefined): number | undefined {
+  if (rawHeaders === undefined) return undefined;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i] as string;
+    if (name.length !== 10 || name.toLowerCase() !== 'keep-alive') continue;
+    const match = /(?:^|[\s,])timeout=(\d+)/i.exec(rawHeaders[i + 1] ?? '');
+    if (match === null) return undefined;
+    const hintMs = Number(match[1]) * 1000;
+    return hintMs - Math.min(1000, hintMs / 4);
+  }
+  return undefined;
 }
