@@ -145,10 +145,12 @@ export class BufferPool {
    * Gives a buffer back. `usedBytes` (default: the buffer's length) is how much of it was used,
    * for utilisation strikes and calibration. A foreign, slab-backed, wrong-class or already
    * released buffer is dropped and counted, or with `debug` set, rejected with a typed error.
+   * `null` and `undefined` are ignored.
    * @throws ForeignReleaseError, DoubleReleaseError (debug mode only).
    */
-  release(buffer: Uint8Array, usedBytes?: number): void {
+  release(buffer: Uint8Array | null | undefined, usedBytes?: number): void {
     // Hot path (measured): the brand check, then the keep-or-drop decision.
+    if (buffer === null || buffer === undefined) return;
     const slot = (buffer as BrandedView)[kSlot];
     if (
       slot === undefined ||

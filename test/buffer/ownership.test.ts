@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BufferPool, gcEpoch } from '../../src/buffer/index.js';
+import { BUFFER_DROP_REASONS, BufferPool, gcEpoch } from '../../src/buffer/index.js';
 import { DoubleReleaseError, ForeignReleaseError } from '../../src/errors.js';
 
 gcEpoch.disable();
@@ -64,9 +64,12 @@ describe('BufferPool ownership', () => {
     expect(pool.stats().idleBuffers).toBe(1);
   });
 
-  it('rejects a value that is not a Uint8Array as foreign', () => {
+  it('rejects a value that is not a Uint8Array as foreign, and ignores null and undefined', () => {
     const pool = new BufferPool();
     pool.release({} as Uint8Array);
+    pool.release(null);
+    pool.release(undefined);
     expect(pool.stats().drops.foreign).toBe(1);
+    expect(BUFFER_DROP_REASONS.reduce((sum, reason) => sum + pool.stats().drops[reason], 0)).toBe(1);
   });
 });
