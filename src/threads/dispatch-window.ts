@@ -2,8 +2,8 @@
  * How many tasks each worker gets at once. A worker with one task at a time idles for a whole
  * round trip (~30 us) between tasks; with `1 + roundTrip / taskTime` in flight it never waits,
  * and no more are needed. Larger windows only make a long task hold back the short ones queued
- * behind it in the same worker, so when the round trip is under a tenth of the task time the
- * window stays at 1 (the saving would be under 10%). So the window is auto-sized from two moving averages: the run
+ * behind it in the same worker, so when task lengths vary widely and the round trip is under a
+ * tenth of the task time, the window stays at 1 (the saving would be under 10%). So the window is auto-sized from two moving averages: the run
  * time workers report for each task, and the transport time measured on tasks posted to an idle
  * worker (round trip minus run time). A fixed size can be configured instead (piscina's
  * `concurrentTasksPerWorker`, always fixed there).
@@ -19,12 +19,15 @@ const INITIAL_RUN_MS = 1;
 const ALPHA = 0.1;
 /** Pipeline (window > 1) only while a round trip costs more than a tenth of a task. */
 const PIPELINE_WORTH = 10;
+/** A measured transport above this is scheduling noise, not the cost of a round trip. */
+const MAX_TRANSPORT_MS = 0.5;
 
 /** The per-worker in-flight limit, fixed or auto-sized. */
 export class DispatchWindow {
   readonly #fixed: number | undefined;
   #transportMs = INITIAL_TRANSPORT_MS;
   #runMs = INITIAL_RUN_MS;
+  #deviationMs = 0;
   #size: number;
 
   /** @param fixed - a fixed size, or `undefined` for auto. */
@@ -54,10 +57,13 @@ export class DispatchWindow {
    * @param roundTripMs - post to result, or a negative number when not measured.
    */
   observe(runMs: number, roundTripMs: number): boolean {
+    this.#deviationMs += (Math.abs(runMs - this.#runMs) - this.#deviationMs) * ALPHA;
     this.#runMs += (runMs - this.#runMs) * ALPHA;
     if (roundTripMs >= 0) {
-      const transport = Math.max(0.005, roundTripMs - runMs);
-      this.#transportMs += (transport - this.#transportMs) * ALPHA;
+      // The true transport cost is the floor of the samples; anything above it is the OS or the
+      // event loop being busy. So the estimate falls fast and rises slowly, and is capped.
+      const transport = Math.min(MAX_TRANSPORT_MS, Math.max(0.005, roundTripMs - runMs));
+      this.#transportMs += (transport - this.#transportMs) * (transport < this.#transportMs ? 0.5 : 0.02);
     }
     if (this.#fixed !== undefined) return false;
     const size = this.#compute();
@@ -68,9 +74,11 @@ export class DispatchWindow {
 
   #compute(): number {
     const runMs = Math.max(this.#runMs, 0.0005);
-    // Pipelining saves one round trip per task: below 10% of the task time it is not worth a task
-    // waiting behind a long one in the same thread (tasks of mixed lengths), so keep one.
-    if (this.#transportMs * PIPELINE_WORTH < runMs) return 1;
+    // Pipelining saves one round trip per task. When task lengths vary widely (mean deviation
+    // above the mean: a few long tasks among short ones) a short task queued behind a long one in
+    // the same thread waits the whole long task; unless the round trip is a large share of the
+    // task time (over a tenth), that costs more than it saves: keep one task per thread.
+    if (this.#deviationMs > runMs && this.#transportMs * PIPELINE_WORTH < runMs) return 1;
     const wanted = 1 + Math.ceil(this.#transportMs / runMs);
     return Math.min(MAX_AUTO_WINDOW, Math.max(1, wanted));
   }

@@ -14,9 +14,22 @@ describe('DispatchWindow', () => {
     expect(size).toBeLessThanOrEqual(5);
   });
 
-  it('keeps one task per thread once the round trip is under a tenth of the task', () => {
-    expect(settle(new DispatchWindow(undefined), 5, 5.03)).toBe(1);
+  it('pipelines one extra task for uniform CPU tasks', () => {
+    expect(settle(new DispatchWindow(undefined), 5, 5.03)).toBe(2);
     expect(settle(new DispatchWindow(undefined), 0.2, 0.23)).toBe(2);
+  });
+
+  it('keeps one task per thread when lengths vary widely and the round trip is under a tenth', () => {
+    const window = new DispatchWindow(undefined);
+    for (let i = 0; i < 500; i++) window.observe(i % 5 === 4 ? 5 : 0.002, i % 5 === 4 ? 5.03 : 0.032);
+    expect(window.size).toBe(1);
+  });
+
+  it('ignores round trips inflated by a busy machine (the floor is the cost)', () => {
+    const window = new DispatchWindow(undefined);
+    for (let i = 0; i < 500; i++) window.observe(0.3, i % 10 === 0 ? 0.33 : 20);
+    expect(window.transportMs).toBeLessThan(0.6);
+    expect(window.size).toBeLessThanOrEqual(3);
   });
 
   it('a fixed size never moves', () => {
