@@ -12,23 +12,31 @@
 import { ConnectionClosedError, DoubleReleaseError } from '../internal/errors.js';
 import type { Lease, ReleaseOptions } from '../resource/types.js';
 
-/** What a reset receives: `signal` is created (with its timeout) only if the reset reads it. */
+/** What a reset receives: `signal` is created (with its timeout) only when the reset reads it. */
 export interface AdapterResetContext {
-  /** Aborted after the pool's `validateTimeoutMs`. */
+  /** A new signal aborted after the pool's `validateTimeoutMs`, at each read. */
   readonly signal: AbortSignal;
 }
 
 /** A reset: `true` = keep, `false` = destroy; a promise only when a statement must run. */
 export type AdapterReset<T> = (value: T, context: AdapterResetContext) => boolean | Promise<boolean>;
 
-function lazyContext(timeoutMs: number): AdapterResetContext {
-  let signal: AbortSignal | undefined;
-  return {
-    get signal() {
-      signal ??= AbortSignal.timeout(Number.isFinite(timeoutMs) ? timeoutMs : 2 ** 31 - 1);
-      return signal;
-    },
-  };
+const contexts = new Map<number, AdapterResetContext>();
+
+// One shared context per timeout, so the common synchronous release allocates nothing: reading
+// `signal` makes a fresh timeout signal, each statement of a reset getting its own bound.
+function contextFor(timeoutMs: number): AdapterResetContext {
+  let context = contexts.get(timeoutMs);
+  if (context === undefined) {
+    const ms = Number.isFinite(timeoutMs) && timeoutMs > 0 ? timeoutMs : 2 ** 31 - 1;
+    context = Object.freeze({
+      get signal() {
+        return AbortSignal.timeout(ms);
+      },
+    });
+    contexts.set(timeoutMs, context);
+  }
+  return context;
 }
 
 // A failed reset is reported to the pool as a connection error, so its `isBroken` destroys the
@@ -46,7 +54,7 @@ export function releaseAfterReset<T>(
 ): void {
   let outcome: boolean | Promise<boolean>;
   try {
-    outcome = reset(lease.value, lazyContext(timeoutMs));
+    outcome = reset(lease.value, contextFor(timeoutMs));
   } catch {
     outcome = false;
   }

@@ -29,6 +29,22 @@ describe('adapters without their driver installed', () => {
     expect(JSON.parse(out)).toEqual({ code: 'POOLKIT_DRIVER_MISSING', hint: true });
   });
 
+  it('poolkit/mysql and poolkit/redis import without their drivers and reject at first use', async () => {
+    const out = await withoutDrivers(`
+      const { createMysqlPool } = await import('./src/adapters/mysql/index.ts');
+      const { createRedisPool } = await import('./src/adapters/redis/index.ts');
+      const mysql = createMysqlPool({ acquireTimeoutMs: 60000 });
+      const redis = createRedisPool({ acquireTimeoutMs: 60000 });
+      const errors = [await mysql.query('SELECT 1').catch((e) => e), await redis.use((c) => c.ping()).catch((e) => e)];
+      console.log(JSON.stringify(errors.map((e) => [e.code, e.message.includes('npm install')])));
+      await Promise.all([mysql.close(), redis.close()]);
+    `);
+    expect(JSON.parse(out)).toEqual([
+      ['POOLKIT_DRIVER_MISSING', true],
+      ['POOLKIT_DRIVER_MISSING', true],
+    ]);
+  });
+
   it('importing the root package never loads a driver', async () => {
     const out = await withoutDrivers(`
       const root = await import('./src/index.ts');
