@@ -50,7 +50,7 @@ export class ThreadExecutor implements Executor<ThreadPayload, unknown> {
       onResults: (worker, message) => this.#onResults(worker, message),
       onPostFailed: (_worker, entry, error) => entry.task.reject(error),
       onDeath: (worker, exitCode, cause) => this.#onDeath(worker, exitCode, cause),
-      onBreakerOpen: (error) => this.#rejectBacklog(error),
+      onBreakerOpen: () => this.#rejectBacklog(this.#startError()),
       onRetired: (worker) => this.#takeBack(worker),
       demand: () => this.#backlog.length + (this.#host?.queued ?? 0),
     });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { FakeClock } from '../../src/testing/index.js';
 import { createThreadPool } from '../../src/threads/index.js';
 import { closeAndCheck, trackThreads } from './helpers.js';
 
@@ -29,5 +30,28 @@ describe('a module that throws at load', () => {
     expect(stats.lifetime.spawned).toBe(3);
     expect(log.exited.every((exit) => exit.reason === 'start-failed')).toBe(true);
     await closeAndCheck(pool);
+  });
+
+  it('after the cooldown, one probe thread is tried (half-open); its failure opens the breaker again', async () => {
+    const clock = new FakeClock();
+    const pool = createThreadPool({
+      module: new URL('./fixtures/throws-at-load.js', import.meta.url),
+      clock,
+      minThreads: 0,
+      maxThreads: 2,
+      maxStartFailures: 2,
+      breakerCooldownMs: 1000,
+    });
+    const log = trackThreads(pool);
+    await expect(pool.run('never')).rejects.toMatchObject({ code: 'POOLKIT_WORKER_START_FAILED' });
+    expect(pool.stats().breaker).toBe('open');
+    expect(pool.stats().lifetime.spawned).toBe(2);
+    await clock.advance(1000);
+    expect(pool.stats().breaker).toBe('half-open');
+    await expect(pool.run('never')).rejects.toMatchObject({ code: 'POOLKIT_WORKER_START_FAILED' });
+    expect(pool.stats().lifetime.spawned).toBe(3); // exactly one probe
+    expect(pool.stats().breaker).toBe('open');
+    await closeAndCheck(pool);
+    expect(log.exited).toHaveLength(3);
   });
 });
