@@ -121,30 +121,29 @@ export class ThreadPool<M = AnyWorkerModule> implements EventSource<ThreadPoolEv
    * `DataCloneError` for an uncloneable input or result, or the scheduler's errors
    * (`TaskTimeoutError`, `QueueTimeoutError`, `QueueFullError`, `ClosedError`, `signal.reason`).
    */
-  run<K extends HandlerName<M>>(name: K, ...args: RunArgs<TaskInput<M, K>>): Promise<TaskResult<M, K>> {
-    return this.#scheduler.run(this.#payload(name, args), this.#coreOptions(args)) as Promise<TaskResult<M, K>>;
+  run<K extends HandlerName<M>>(name: K, ...args: RunArgs<TaskInput<M, K>>): Promise<TaskResult<M, K>>;
+  // Hot path: explicit parameters (a rest parameter would allocate an array per call).
+  run(name: string, input?: unknown, options?: ThreadRunOptions): Promise<unknown> {
+    if (options === undefined || (options.transfer === undefined && options.retries === undefined)) {
+      return this.#scheduler.run(this.#entry(name, input, undefined, this.#retries), options);
+    }
+    const [transfer, retries, rest] = splitRunOptions(input, options, this.#retries);
+    return this.#scheduler.run(this.#entry(name, input, transfer, retries), rest);
   }
 
   /** Like {@link ThreadPool.run} but never queues: rejects with `PoolExhaustedError` when no thread has room now. */
-  tryRun<K extends HandlerName<M>>(name: K, ...args: RunArgs<TaskInput<M, K>>): Promise<TaskResult<M, K>> {
-    return this.#scheduler.tryRun(this.#payload(name, args), this.#coreOptions(args)) as Promise<TaskResult<M, K>>;
-  }
-
-  #payload(name: string, args: readonly unknown[]): ThreadPayload {
-    if (typeof name !== 'string') invalidOption('name', 'a string (a handler exported by the worker module)', name);
-    const input = args[0];
-    const options = args[1] as ThreadRunOptions | undefined;
+  tryRun<K extends HandlerName<M>>(name: K, ...args: RunArgs<TaskInput<M, K>>): Promise<TaskResult<M, K>>;
+  tryRun(name: string, input?: unknown, options?: ThreadRunOptions): Promise<unknown> {
     if (options === undefined || (options.transfer === undefined && options.retries === undefined)) {
-      return new TaskEntry(name, input, undefined, this.#retries);
+      return this.#scheduler.tryRun(this.#entry(name, input, undefined, this.#retries), options);
     }
-    const [transfer, retries] = splitRunOptions(input, options, this.#retries);
-    return new TaskEntry(name, input, transfer, retries);
+    const [transfer, retries, rest] = splitRunOptions(input, options, this.#retries);
+    return this.#scheduler.tryRun(this.#entry(name, input, transfer, retries), rest);
   }
 
-  #coreOptions(args: readonly unknown[]): ThreadRunOptions | undefined {
-    const options = args[1] as ThreadRunOptions | undefined;
-    if (options === undefined || (options.transfer === undefined && options.retries === undefined)) return options;
-    return splitRunOptions(args[0], options, this.#retries)[2];
+  #entry(name: string, input: unknown, transfer: readonly TransferItem[] | undefined, retries: number): TaskEntry {
+    if (typeof name !== 'string') invalidOption('name', 'a string (a handler exported by the worker module)', name);
+    return new TaskEntry(name, input, transfer, retries);
   }
 
   /** Stops starting tasks (running ones finish; new ones queue). */
