@@ -121,6 +121,13 @@ class KeyedResourcePool<K, T> implements KeyedPool<K, T>, Budget<T> {
   }
 
   use<R>(key: K, fn: (value: T, lease: Lease<T>) => Promise<R> | R, options?: AcquireOptions): Promise<R> {
+    if (typeof fn !== 'function') {
+      try {
+        invalidOption('fn', 'a function', fn);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
     return this.acquire(key, options).then((lease) => useLease(lease, fn));
   }
 
