@@ -81,6 +81,7 @@ export {
   type TaskFunction,
   TaskGroup,
   TaskPool,
+  type TaskPoolEvents,
   type TaskPoolOptions,
   type TaskPoolStats,
 } from './tasks/index.js';

@@ -11,5 +11,5 @@ export { type GroupOptions, TaskGroup } from './group.js';
 export type { MapOptions } from './map.js';
 export type { RunOptions, SchedulingOptions, TaskErrorInfo } from './options.js';
 export type { CloseOptions } from './scheduler.js';
-export type { HistogramSnapshot, TaskPoolStats } from './stats.js';
+export type { HistogramSnapshot, TaskPoolEvents, TaskPoolStats } from './stats.js';
 export { createTaskPool, TaskPool, type TaskPoolOptions } from './task-pool.js';

@@ -27,13 +27,14 @@ import {
   QueueTimeoutError,
   TaskTimeoutError,
 } from '../internal/errors.js';
+import { Emitter } from '../internal/events.js';
 import { Histogram } from '../internal/histogram.js';
 import { reportAsync } from '../internal/report.js';
 import type { Executor, ExecutorHost } from './executor.js';
 import { KeyLimits } from './key-limits.js';
 import { checkRunOptions, type ResolvedSchedulingOptions, type RunOptions } from './options.js';
 import { SignalLinks } from './signal-links.js';
-import type { TaskPoolStats } from './stats.js';
+import type { TaskPoolEvents, TaskPoolStats } from './stats.js';
 import { TaskQueue } from './task-queue.js';
 import { promiseFor, type TaskOwner, TaskRecord, type TaskSink, TaskState } from './task-record.js';
 import { Waiters } from './waiters.js';
@@ -73,6 +74,8 @@ export class Scheduler<P, R> implements ExecutorHost, TaskOwner {
   readonly #waitTime = new Histogram();
   readonly #runTime = new Histogram();
   readonly #submitSink: TaskSink;
+  /** Typed events and diagnostics channels (`poolkit:<family>:taskStarted`, ...). */
+  readonly events: Emitter<TaskPoolEvents>;
   readonly #fastLane: boolean;
   #fastPayload: unknown;
   readonly #captureFast = (resolve: (value: unknown) => void, reject: (error: unknown) => void): void => {
@@ -103,8 +106,10 @@ export class Scheduler<P, R> implements ExecutorHost, TaskOwner {
    * @param executor - runs the tasks; `attach(this)` is called here.
    * @param options - resolved scheduling options (see `schedulingOptionSchema`).
    * @param name - the public class name used in error messages, e.g. `TaskPool`.
+   * @param family - the diagnostics channel family, e.g. `tasks` or `threads`.
    */
-  constructor(executor: Executor<P, R>, options: ResolvedSchedulingOptions, name: string) {
+  constructor(executor: Executor<P, R>, options: ResolvedSchedulingOptions, name: string, family = 'tasks') {
+    this.events = new Emitter<TaskPoolEvents>(family);
     this.#executor = executor;
     this.#options = options;
     this.#name = name;
@@ -277,7 +282,7 @@ export class Scheduler<P, R> implements ExecutorHost, TaskOwner {
     if (free && (!keyed || keys.tryAcquire(task))) {
       if (signal !== undefined) this.#links.add(task);
       this.#waitTime.record(0);
-      this.#start(task, this.#clock.now());
+      this.#start(task, this.#clock.now(), 0);
       return;
     }
     if (!mayQueue) {
@@ -321,7 +326,7 @@ export class Scheduler<P, R> implements ExecutorHost, TaskOwner {
     this.#deliver(task, false, error);
   }
 
-  #start(task: AnyTask, now: number): void {
+  #start(task: AnyTask, now: number, waitedMs: number): void {
     task.state = TaskState.Running;
     this.#running++;
     const tail = this.#tail;
@@ -336,6 +341,7 @@ export class Scheduler<P, R> implements ExecutorHost, TaskOwner {
         task.deadlineEntry = this.#heap.add(now + task.timeoutMs, task, true);
       }
     }
+    if (this.events.wants('taskStarted')) this.events.emit('taskStarted', { taskId: task.id, waitedMs });
     try {
       this.#executor.start(task as never);
     } catch (error) {
@@ -363,8 +369,9 @@ export class Scheduler<P, R> implements ExecutorHost, TaskOwner {
           this.#heap.remove(task.deadlineEntry);
           task.deadlineEntry = undefined;
         }
-        this.#waitTime.record(now - task.enqueuedAt);
-        this.#start(task, now);
+        const waitedMs = now - task.enqueuedAt;
+        this.#waitTime.record(waitedMs);
+        this.#start(task, now, waitedMs);
       }
     } finally {
       this.#dispatching = false;
@@ -385,7 +392,10 @@ export class Scheduler<P, R> implements ExecutorHost, TaskOwner {
     else next.prev = prev;
     task.prev = task.next = undefined;
     const now = this.#clock.now();
-    this.#runTime.record(now - task.startedAt);
+    const runMs = now - task.startedAt;
+    this.#runTime.record(runMs);
+    if (ok ? this.events.wants('taskSucceeded') : this.events.wants('taskFailed'))
+      this.#emitOutcome(task, ok, value, runMs);
     if (task.deadlineEntry !== undefined) {
       this.#heap.remove(task.deadlineEntry);
       task.deadlineEntry = undefined;
@@ -404,6 +414,11 @@ export class Scheduler<P, R> implements ExecutorHost, TaskOwner {
     }
     if (this.#queue.length !== 0) this.#dispatch(now);
     if (this.#waiters.active || this.#state !== OPEN) this.#changed();
+  }
+
+  #emitOutcome(task: AnyTask, ok: boolean, value: unknown, runMs: number): void {
+    if (ok) this.events.emit('taskSucceeded', { taskId: task.id, runMs });
+    else this.events.emit('taskFailed', { taskId: task.id, runMs, error: value });
   }
 
   #deliver(task: AnyTask, ok: boolean, value: unknown): void {

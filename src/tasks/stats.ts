@@ -42,3 +42,16 @@ export interface TaskPoolStats {
   /** Time from start to the executor's report of every finished task, in ms. */
   readonly runTime: HistogramSnapshot;
 }
+
+/**
+ * Events of a task pool, mirrored to `node:diagnostics_channel` as `poolkit:tasks:<event>`
+ * (`poolkit:threads:<event>` for `ThreadPool`). Payloads are built only when someone listens.
+ */
+export type TaskPoolEvents = {
+  /** A task started; `waitedMs` is its time in the queue (0 when it started at once). */
+  readonly taskStarted: { readonly taskId: number; readonly waitedMs: number };
+  /** A started task's handler fulfilled; `runMs` from its start. */
+  readonly taskSucceeded: { readonly taskId: number; readonly runMs: number };
+  /** A started task's handler failed (or its runner died); `runMs` from its start. */
+  readonly taskFailed: { readonly taskId: number; readonly runMs: number; readonly error: unknown };
+};

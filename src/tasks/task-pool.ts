@@ -5,6 +5,7 @@
  * @module
  */
 import { InvalidOptionError } from '../internal/errors.js';
+import type { EventSource, Listener } from '../internal/events.js';
 import { enumOption, resolveOptions } from '../internal/options.js';
 import { AsyncExecutor, type TaskFunction } from './async-executor.js';
 import { type DeadlockMode, deadlockContext, deadlockError, insideTaskOf, warnDeadlock } from './deadlock.js';
@@ -12,7 +13,7 @@ import { type GroupOptions, TaskGroup } from './group.js';
 import { type MapOptions, mapTasks } from './map.js';
 import { type RunOptions, type SchedulingOptions, schedulingOptionSchema } from './options.js';
 import { type CloseOptions, Scheduler } from './scheduler.js';
-import type { TaskPoolStats } from './stats.js';
+import type { TaskPoolEvents, TaskPoolStats } from './stats.js';
 
 /** Options of {@link createTaskPool}. */
 export interface TaskPoolOptions extends SchedulingOptions {
@@ -54,7 +55,7 @@ function checkFunction(fn: unknown): void {
  * await pool.close();
  * ```
  */
-export class TaskPool implements AsyncDisposable {
+export class TaskPool implements AsyncDisposable, EventSource<TaskPoolEvents> {
   readonly #core: Scheduler<AnyFunction, unknown>;
   readonly #deadlock: DeadlockMode;
 
@@ -133,6 +134,21 @@ export class TaskPool implements AsyncDisposable {
    */
   group(options?: GroupOptions): TaskGroup {
     return new TaskGroup(this, options);
+  }
+
+  /** Adds a listener for `taskStarted`, `taskSucceeded` or `taskFailed`; returns its remover. */
+  on<E extends keyof TaskPoolEvents & string>(event: E, listener: Listener<TaskPoolEvents, E>): () => void {
+    return this.#core.events.on(event, listener);
+  }
+
+  /** Adds a listener that runs at most once; returns its remover. */
+  once<E extends keyof TaskPoolEvents & string>(event: E, listener: Listener<TaskPoolEvents, E>): () => void {
+    return this.#core.events.once(event, listener);
+  }
+
+  /** Removes a listener. */
+  off<E extends keyof TaskPoolEvents & string>(event: E, listener: Listener<TaskPoolEvents, E>): void {
+    this.#core.events.off(event, listener);
   }
 
   /** Stops starting tasks; running ones go on, new ones queue. */
