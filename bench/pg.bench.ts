@@ -3,8 +3,8 @@
  * - select1-c64: `SELECT 1` from 64 concurrent callers through a pool of 10, poolkit's
  *   createPgPool against pg.Pool of the same size: queries/s, p50Ms, p99Ms.
  * - select1-fault: the same closed loop for 3 s while one backend of the pool is terminated every
- *   second (pg_terminate_backend from a separate admin connection): failed queries per round
- *   (`failed`), failures that are not the killed in-flight query's (`otherErrors`), and the time
+ *   second (pg_terminate_backend from a separate admin connection): backends actually terminated
+ *   per round (`killed`), failed queries per round (`failed`), failures that are not the killed in-flight query's (`otherErrors`), and the time
  *   from a kill to the first success after the last failure it caused (`recoveryMs`, 0 when
  *   the kill caused no failure). pg.Pool gets an 'error' listener: without one it crashes the
  *   process when an idle client's backend is terminated.
@@ -114,19 +114,24 @@ function faultImpl(
     },
     async run() {
       const kills: number[] = [];
+      let killed = 0;
       const started = performance.now();
       const killer = setInterval(() => {
         kills.push(performance.now());
         admin
-          .query(
-            'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 ORDER BY random() LIMIT 1',
+          .query<{ ok: boolean }>(
+            'SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = $1 ORDER BY random() LIMIT 1',
             [name],
           )
+          .then(({ rows }) => {
+            if (rows[0]?.ok) killed++;
+          })
           .catch(() => {});
       }, 1000);
       const result = await closedLoop(subject.query, () => performance.now() - started >= FAULT_ROUND_MS, true);
       clearInterval(killer);
-      return faultResult(result, kills);
+      const line = faultResult(result, kills);
+      return { ops: line.ops, extra: { ...line.extra, killed } };
     },
     async teardown() {
       await subject.close();
