@@ -9,7 +9,6 @@
  * @module
  */
 
-import diagnosticsChannel from 'node:diagnostics_channel';
 import { DeadlineHeap } from '../internal/deadline-heap.js';
 import { Deque } from '../internal/deque.js';
 import {
@@ -19,12 +18,12 @@ import {
   CreateFailedError,
   CreateTimeoutError,
   DestroyTimeoutError,
-  LeakDetectedError,
   QueueFullError,
   ValidateTimeoutError,
 } from '../internal/errors.js';
-import { channelName, Emitter, type Listener } from '../internal/events.js';
-import { type Expirable, FactoryCall } from './factory-call.js';
+import { PoolEventHub } from './event-hub.js';
+import { type Expirable, FactoryCall, Timed } from './factory-call.js';
+import { type LeakContext, reportLateReturn, watchLeak } from './leak-watch.js';
 import { LeaseImpl, type LeaseOwner } from './lease.js';
 import { checkAcquireOptions, type ResolvedPoolOptions } from './options.js';
 import {
@@ -41,16 +40,7 @@ import {
   WaitQueue,
 } from './slot.js';
 import { Counters, snapshot } from './stats.js';
-import type {
-  AcquireOptions,
-  DestroyReason,
-  Factory,
-  Lease,
-  PoolEvents,
-  PoolState,
-  PoolStats,
-  ReleaseOptions,
-} from './types.js';
+import type { AcquireOptions, DestroyReason, Factory, Lease, PoolState, PoolStats, ReleaseOptions } from './types.js';
 
 /** How a keyed pool shares its global limits with its sub-pools. */
 export interface Budget<T> {
@@ -70,20 +60,11 @@ const OPEN = 0;
 const CLOSING = 1;
 const CLOSED = 2;
 
-class Timed implements Expirable {
-  entry: ReturnType<DeadlineHeap<Expirable>['add']> | undefined = undefined;
-  constructor(readonly run: () => void) {}
-  expire(): void {
-    this.entry = undefined;
-    this.run();
-  }
-}
-
 /** The engine behind {@link Pool}. */
 export class Engine<T> implements LeaseOwner<T> {
   readonly name: string;
   readonly options: ResolvedPoolOptions;
-  readonly events: Emitter<PoolEvents<T>>;
+  readonly events = new PoolEventHub<T>();
   readonly #factory: Factory<T>;
   readonly #clock: ResolvedPoolOptions['clock'];
   readonly #heap: DeadlineHeap<Expirable>;
@@ -100,13 +81,6 @@ export class Engine<T> implements LeaseOwner<T> {
   /** Waiters with the default timeout, in arrival order: their deadlines never decrease, so one heap entry serves them all. */
   readonly #fifoDeadlines = new Deque<Waiter<T>>();
   readonly #fifoTimer = new Timed(() => this.#expireFifo());
-  // Hot-path event checks: a listener flag kept by on/off plus the channel's own subscriber flag.
-  readonly #startedChannel = diagnosticsChannel.channel(channelName('resource', 'acquireStarted'));
-  readonly #succeededChannel = diagnosticsChannel.channel(channelName('resource', 'acquireSucceeded'));
-  readonly #releasedChannel = diagnosticsChannel.channel(channelName('resource', 'released'));
-  #startedListeners = false;
-  #succeededListeners = false;
-  #releasedListeners = false;
   readonly #backoffTimer = new Timed(() => this.#maybeCreate());
   readonly #acquireNeedsClock: boolean;
   #min: number;
@@ -126,7 +100,7 @@ export class Engine<T> implements LeaseOwner<T> {
   #closeResolve: (() => void) | undefined;
   #forceTimer: Timed | undefined;
 
-  constructor(factory: Factory<T>, options: ResolvedPoolOptions, budget?: Budget<T>, events?: Emitter<PoolEvents<T>>) {
+  constructor(factory: Factory<T>, options: ResolvedPoolOptions, budget?: Budget<T>) {
     this.#factory = factory;
     this.options = options;
     this.name = options.name;
@@ -139,7 +113,6 @@ export class Engine<T> implements LeaseOwner<T> {
       factory.validate !== undefined ||
       options.maxLifetimeMs !== Number.POSITIVE_INFINITY ||
       options.leakDetectionMs !== Number.POSITIVE_INFINITY;
-    this.events = events ?? new Emitter<PoolEvents<T>>('resource');
     this.#heap = new DeadlineHeap<Expirable>(this.#clock, (item) => item.expire());
     this.#maybeCreate();
   }
@@ -165,13 +138,13 @@ export class Engine<T> implements LeaseOwner<T> {
       this.#counters.aborts++;
       return this.#refuse(abortReason(signal), 0, true);
     }
-    if (this.#startedListeners || this.#startedChannel.hasSubscribers) {
+    if (this.events.wantsStarted()) {
       this.events.emit('acquireStarted', { pool: this.name });
     }
     if (!this.#paused && this.#waiters.length === 0 && this.#idle.length > 0) {
       // Reading the clock costs ~50 ns on VMs: skip it when no lifetime, validation, leak check or
       // `released` listener needs the time (then `lentAt` is NaN and `#unusable` ignores time).
-      const fastNow = this.#acquireNeedsClock || this.#wantsReleased() ? this.#clock.now() : Number.NaN;
+      const fastNow = this.#acquireNeedsClock || this.events.wantsReleased() ? this.#clock.now() : Number.NaN;
       const slot = this.#takeIdle(fastNow);
       if (slot !== undefined) {
         if (!this.#needsValidation(slot, fastNow)) return Promise.resolve(this.#grant(slot, fastNow, fastNow));
@@ -285,35 +258,6 @@ export class Engine<T> implements LeaseOwner<T> {
     }
   }
 
-  #wantsReleased(): boolean {
-    return this.#releasedListeners || this.#releasedChannel.hasSubscribers;
-  }
-
-  /** Adds a listener (the public pools go through here so the hot-path flags stay right). */
-  on<E extends keyof PoolEvents<T> & string>(event: E, listener: Listener<PoolEvents<T>, E>, once = false): () => void {
-    const off = once ? this.events.once(event, listener) : this.events.on(event, listener);
-    this.#refreshListeners();
-    return () => this.off(event, listener, off);
-  }
-
-  /** Removes a listener. */
-  off<E extends keyof PoolEvents<T> & string>(
-    event: E,
-    listener: Listener<PoolEvents<T>, E>,
-    remove?: () => void,
-  ): void {
-    if (remove === undefined) this.events.off(event, listener);
-    else remove();
-    this.#refreshListeners();
-  }
-
-  #refreshListeners(): void {
-    // A `once` listener that fired leaves a flag set until the next on/off: harmless (emit finds nobody).
-    this.#startedListeners = this.events.listenerCount('acquireStarted') > 0;
-    this.#succeededListeners = this.events.listenerCount('acquireSucceeded') > 0;
-    this.#releasedListeners = this.events.listenerCount('released') > 0;
-  }
-
   #waiterTimedOut(waiter: Waiter<T>): void {
     if (waiter.state === SETTLED) return;
     const phase =
@@ -375,8 +319,8 @@ export class Engine<T> implements LeaseOwner<T> {
     slot.lease = lease;
     this.#counters.acquired++;
     if (this.#idle.length < this.options.minIdle) this.#maybeCreate();
-    if (this.options.leakDetectionMs !== Number.POSITIVE_INFINITY) this.#watchLeak(slot, now, stack);
-    if (this.#succeededListeners || this.#succeededChannel.hasSubscribers) {
+    if (this.options.leakDetectionMs !== Number.POSITIVE_INFINITY) watchLeak(this.#leakContext(), slot, now, stack);
+    if (this.events.wantsSucceeded()) {
       const waitedMs = Number.isNaN(now) ? 0 : now - startedAt;
       this.events.emit('acquireSucceeded', { pool: this.name, resource: slot.value, waitedMs });
     }
@@ -479,8 +423,8 @@ export class Engine<T> implements LeaseOwner<T> {
     const now = this.#clock.now();
     this.#unlend(slot);
     this.#counters.released++;
-    if (slot.leakReported) this.#reportLateReturn(slot, now);
-    if (this.#wantsReleased()) {
+    if (slot.leakReported) reportLateReturn(this.#leakContext(), slot, now);
+    if (this.events.wantsReleased()) {
       this.events.emit('released', { pool: this.name, resource: slot.value, heldMs: now - slot.lentAt });
     }
     if (options !== undefined && 'error' in options) {
@@ -866,34 +810,14 @@ export class Engine<T> implements LeaseOwner<T> {
     call.start((signal) => keepAlive(slot.value, { signal }));
   }
 
-  #watchLeak(slot: Slot<T>, now: number, stack: Error | undefined): void {
-    const stackHolder = stack ?? new Error('Lease acquired here');
-    slot.acquireStack = stackHolder;
-    slot.leakReported = false;
-    const timer = new Timed(() => {
-      slot.leakEntry = undefined;
-      if (slot.state !== BORROWED) return;
-      slot.leakReported = true;
-      const heldMs = this.#clock.now() - slot.lentAt;
-      const error = new LeakDetectedError(
-        `A lease of pool "${this.name}" has been held for ${Math.round(heldMs)} ms (leakDetectionMs ${this.options.leakDetectionMs})`,
-        { heldMs },
-      );
-      error.stack = `${error.name}: ${error.message}\n${(stackHolder.stack ?? '').split('\n').slice(1).join('\n')}`;
-      if (this.events.wants('leakDetected')) {
-        this.events.emit('leakDetected', { pool: this.name, error, heldMs });
-      } else {
-        process.emitWarning(error);
-      }
-    });
-    slot.leakEntry = this.#heap.add(now + this.options.leakDetectionMs, timer);
-  }
-
-  #reportLateReturn(slot: Slot<T>, now: number): void {
-    slot.leakReported = false;
-    if (this.events.wants('leakReturned')) {
-      this.events.emit('leakReturned', { pool: this.name, resource: slot.value, heldMs: now - slot.lentAt });
-    }
+  #leakContext(): LeakContext<T> {
+    return {
+      name: this.name,
+      leakDetectionMs: this.options.leakDetectionMs,
+      clock: this.#clock,
+      heap: this.#heap,
+      events: this.events,
+    };
   }
 
   // ---- control -----------------------------------------------------------------------------

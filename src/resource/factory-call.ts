@@ -14,6 +14,16 @@ export interface Expirable {
   expire(): void;
 }
 
+/** A housekeeping deadline (sweep, backoff, leak, close): runs `run` when it expires. */
+export class Timed implements Expirable {
+  entry: ReturnType<DeadlineHeap<Expirable>['add']> | undefined = undefined;
+  constructor(readonly run: () => void) {}
+  expire(): void {
+    this.entry = undefined;
+    this.run();
+  }
+}
+
 /** Callbacks of a {@link FactoryCall}. */
 export interface CallHandlers<R> {
   ok(value: R): void;

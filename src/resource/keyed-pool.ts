@@ -197,7 +197,7 @@ class KeyedResourcePool<K, T> implements KeyedPool<K, T>, Budget<T> {
   }
 
   #forward(engine: Engine<T>, key: K, event: keyof PoolEvents<T> & string): void {
-    engine.on(event, (payload) => {
+    engine.events.on(event, (payload) => {
       if (this.#events.wants(event)) {
         this.#events.emit(event, { ...(payload as object), key } as KeyedPoolEvents<K, T>[typeof event]);
       }

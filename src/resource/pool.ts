@@ -122,15 +122,15 @@ class ResourcePool<T> implements Pool<T> {
   }
 
   on<E extends keyof PoolEvents<T> & string>(event: E, listener: Listener<PoolEvents<T>, E>): () => void {
-    return this.#engine.on(event, listener);
+    return this.#engine.events.on(event, listener);
   }
 
   once<E extends keyof PoolEvents<T> & string>(event: E, listener: Listener<PoolEvents<T>, E>): () => void {
-    return this.#engine.on(event, listener, true);
+    return this.#engine.events.on(event, listener, true);
   }
 
   off<E extends keyof PoolEvents<T> & string>(event: E, listener: Listener<PoolEvents<T>, E>): void {
-    this.#engine.off(event, listener);
+    this.#engine.events.off(event, listener);
   }
 
   /** Same as `close()`. */
