@@ -30,7 +30,11 @@ interface Runner {
 type RunnerFactory = () => Promise<Runner>;
 
 async function poolkit(): Promise<Runner> {
-  const pool = createThreadPool({ module: workerModule, minThreads: THREADS, maxThreads: THREADS });
+  return poolkitWith('fifo');
+}
+
+async function poolkitWith(queueOrder: 'fifo' | 'shortest-first'): Promise<Runner> {
+  const pool = createThreadPool({ module: workerModule, minThreads: THREADS, maxThreads: THREADS, queueOrder });
   while (pool.stats().threads.idle < THREADS) await new Promise((resolve) => setTimeout(resolve, 5));
   return { run: (name, input) => pool.run(name, input), close: () => pool.close() };
 }
@@ -70,9 +74,12 @@ const PEERS: Readonly<Record<string, RunnerFactory>> = {
 };
 
 /** Builds one impl per pool around `round`, which does one measured round with a started pool. */
-function impls(round: (runner: Runner) => Promise<RunResult | number>): Record<string, Impl> {
+function impls(
+  round: (runner: Runner) => Promise<RunResult | number>,
+  extra: Readonly<Record<string, RunnerFactory>> = {},
+): Record<string, Impl> {
   const result: Record<string, Impl> = {};
-  for (const [name, factory] of Object.entries(PEERS)) {
+  for (const [name, factory] of Object.entries({ ...PEERS, ...extra })) {
     let runner: Runner | undefined;
     result[name] = {
       async setup() {
@@ -183,7 +190,8 @@ export default defineSuite({
       description: `${MIXED_TASKS.toLocaleString()} tasks, 80% tiny / 20% 5 ms CPU, 8 in flight; p99Ms = tiny tasks' latency`,
       rounds: 3,
       warmupRounds: 1,
-      impls: impls(mixedRound),
+      // poolkit with defaults, and with its opt-in `queueOrder: 'shortest-first'` (reported separately).
+      impls: impls(mixedRound, { 'poolkit-shortest-first': () => poolkitWith('shortest-first') }),
     },
     {
       name: 'latency',

@@ -13,6 +13,7 @@ import {
   booleanOption,
   customOption,
   durationOption,
+  enumOption,
   integerOption,
   invalidOption,
   numberOption,
@@ -122,6 +123,14 @@ export interface ThreadPoolOptions extends SchedulingOptions {
    */
   readonly inline?: boolean;
   /**
+   * Order of queued tasks of equal `priority`: `'fifo'` (submission order), or `'shortest-first'`,
+   * which gives the tasks of handlers whose measured average run time is below the pool's average
+   * a priority of 1 instead of 0 (unless the call sets `priority`), so short tasks stop waiting
+   * behind long ones in the queue. Aging (`priorityAgingMs`) still bounds how long a long task waits.
+   * @default 'fifo'
+   */
+  readonly queueOrder?: 'fifo' | 'shortest-first';
+  /**
    * Prefix of the thread names (visible in debuggers and heap snapshots).
    * @default 'poolkit'
    */
@@ -171,6 +180,7 @@ export const threadPoolSchema = {
   retries: integerOption({ min: 0, default: 0 }),
   quarantineAfterKills: integerOption({ min: 1, default: 2 }),
   inline: booleanOption({ default: false }),
+  queueOrder: enumOption(['fifo', 'shortest-first'] as const, { default: 'fifo' }),
   name: customOption<string>('a string', (value) => typeof value === 'string', { default: 'poolkit' }),
 };
 

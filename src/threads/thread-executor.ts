@@ -30,6 +30,8 @@ export interface ThreadExecutorConfig extends WorkerSetConfig {
   readonly abortGraceMs: number;
   /** A task running on this many workers when they died is rejected, never retried. */
   readonly quarantineAfterKills: number;
+  /** When set, the average run time of each handler is recorded here (ms). */
+  readonly handlerRunMs: Map<string, number> | undefined;
 }
 
 /** Runs thread tasks for a `Scheduler`. */
@@ -154,6 +156,11 @@ export class ThreadExecutor implements Executor<ThreadPayload, unknown> {
       worker.completed++;
       worker.busyMs += runMs;
       if (window.observe(runMs, entry.alone ? now - entry.postedAt : -1)) resized = true;
+      const perHandler = this.#config.handlerRunMs;
+      if (perHandler !== undefined) {
+        const average = perHandler.get(entry.name);
+        perHandler.set(entry.name, average === undefined ? runMs : average + (runMs - average) * 0.1);
+      }
       this.#settle(entry, status, message[index + 2]);
     }
     this.#workers.afterResults(worker);

@@ -33,6 +33,8 @@ import type {
 /** Slots per worker: twice the largest auto window, so revoked slots awaiting acknowledgement never block. */
 const SLOTS_PER_WORKER = 64;
 
+const SHORT_FIRST: ThreadRunOptions = Object.freeze({ priority: 1 });
+
 const NO_THREADS = { total: 0, idle: 0, busy: 0, starting: 0 } as const;
 const NO_LIFETIME = {
   spawned: 0,
@@ -73,6 +75,8 @@ export class ThreadPool<M = AnyWorkerModule> implements EventSource<ThreadPoolEv
   readonly #events = new Emitter<ThreadPoolEvents>('threads');
   readonly #retries: number;
   readonly #clock: Clock;
+  /** Average run time per handler, kept only for `queueOrder: 'shortest-first'`. */
+  readonly #handlerRunMs: Map<string, number> | undefined;
 
   /** Use {@link createThreadPool}. */
   constructor(options: ThreadPoolOptions) {
@@ -83,6 +87,7 @@ export class ThreadPool<M = AnyWorkerModule> implements EventSource<ThreadPoolEv
     this.#breaker = new StartBreaker(resolved.maxStartFailures, resolved.breakerCooldownMs);
     this.#retries = resolved.retries;
     this.#clock = resolved.clock;
+    this.#handlerRunMs = resolved.queueOrder === 'shortest-first' && !resolved.inline ? new Map() : undefined;
     const executor = resolved.inline
       ? new InlineExecutor(moduleUrl, resolved.maxThreads * (fixed ?? 1), resolved.workerData)
       : new ThreadExecutor({
@@ -109,6 +114,7 @@ export class ThreadPool<M = AnyWorkerModule> implements EventSource<ThreadPoolEv
           window: this.#window,
           abortGraceMs: resolved.abortGraceMs,
           quarantineAfterKills: resolved.quarantineAfterKills,
+          handlerRunMs: this.#handlerRunMs,
         });
     this.#executor = executor instanceof ThreadExecutor ? executor : undefined;
     this.#scheduler = new Scheduler(executor, resolved, 'ThreadPool');
@@ -124,6 +130,7 @@ export class ThreadPool<M = AnyWorkerModule> implements EventSource<ThreadPoolEv
   run<K extends HandlerName<M>>(name: K, ...args: RunArgs<TaskInput<M, K>>): Promise<TaskResult<M, K>>;
   // Hot path: explicit parameters (a rest parameter would allocate an array per call).
   run(name: string, input?: unknown, options?: ThreadRunOptions): Promise<unknown> {
+    if (this.#handlerRunMs !== undefined && options?.priority === undefined) options = this.#shortFirst(name, options);
     if (options === undefined || (options.transfer === undefined && options.retries === undefined)) {
       return this.#scheduler.run(this.#entry(name, input, undefined, this.#retries), options);
     }
@@ -134,11 +141,19 @@ export class ThreadPool<M = AnyWorkerModule> implements EventSource<ThreadPoolEv
   /** Like {@link ThreadPool.run} but never queues: rejects with `PoolExhaustedError` when no thread has room now. */
   tryRun<K extends HandlerName<M>>(name: K, ...args: RunArgs<TaskInput<M, K>>): Promise<TaskResult<M, K>>;
   tryRun(name: string, input?: unknown, options?: ThreadRunOptions): Promise<unknown> {
+    if (this.#handlerRunMs !== undefined && options?.priority === undefined) options = this.#shortFirst(name, options);
     if (options === undefined || (options.transfer === undefined && options.retries === undefined)) {
       return this.#scheduler.tryRun(this.#entry(name, input, undefined, this.#retries), options);
     }
     const [transfer, retries, rest] = splitRunOptions(input, options, this.#retries);
     return this.#scheduler.tryRun(this.#entry(name, input, transfer, retries), rest);
+  }
+
+  /** `queueOrder: 'shortest-first'`: priority 1 for handlers faster than the pool's average. */
+  #shortFirst(name: string, options: ThreadRunOptions | undefined): ThreadRunOptions | undefined {
+    const average = (this.#handlerRunMs as Map<string, number>).get(name);
+    if (average === undefined || average >= this.#window.runMs) return options;
+    return options === undefined ? SHORT_FIRST : { ...options, priority: 1 };
   }
 
   #entry(name: string, input: unknown, transfer: readonly TransferItem[] | undefined, retries: number): TaskEntry {

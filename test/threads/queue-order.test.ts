@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { basicPool, closeAndCheck } from './helpers.js';
+
+async function completionOrder(queueOrder: 'fifo' | 'shortest-first'): Promise<string[]> {
+  const pool = basicPool({ concurrentTasksPerThread: 1, queueOrder });
+  // Learn the handlers' run times.
+  for (let i = 0; i < 2; i++) await pool.run('busy', 5);
+  for (let i = 0; i < 3; i++) await pool.run('echo', i);
+  // Hold the only slot, queue a long task then a short one, release.
+  const blocker = new AbortController();
+  const held = pool.run('waitForAbort', undefined, { signal: blocker.signal });
+  const order: string[] = [];
+  const long = pool.run('busy', 5).then(() => order.push('long'));
+  const short = pool.run('echo', 'short').then(() => order.push('short'));
+  expect(pool.stats().queued).toBe(2);
+  blocker.abort();
+  await Promise.allSettled([held, long, short]);
+  await closeAndCheck(pool);
+  return order;
+}
+
+describe('queueOrder', () => {
+  it("'fifo' starts queued tasks in submission order", async () => {
+    expect(await completionOrder('fifo')).toEqual(['long', 'short']);
+  });
+
+  it("'shortest-first' starts the task of the faster handler first", async () => {
+    expect(await completionOrder('shortest-first')).toEqual(['short', 'long']);
+  });
+});
