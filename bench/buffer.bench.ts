@@ -7,30 +7,8 @@
  *   64 requests later (DESIGN §11). `gcMs` is the GC time a PerformanceObserver saw per run.
  */
 import { Buffer } from 'node:buffer';
-import { GCProfiler } from 'node:v8';
 import { BufferPool } from '../dist/buffer/index.js';
-import { defineSuite, type RunResult } from './harness.js';
-
-/**
- * Runs `work` and reports, besides its ops, the GC time spent inside it (`runGcMs`) as V8's
- * GCProfiler records it synchronously: the harness's observer-based `gcMs` can also catch the
- * forced GC it runs before each round, whose entry is delivered late. `cpuNsPerOp` is process
- * CPU time per op.
- */
-function measured(work: () => number): RunResult {
-  const profiler = new GCProfiler();
-  profiler.start();
-  const cpuBefore = process.cpuUsage();
-  const ops = work();
-  const cpu = process.cpuUsage(cpuBefore);
-  const stats = profiler.stop();
-  let costUs = 0;
-  for (const entry of stats?.statistics ?? []) costUs += entry.cost;
-  // CPU time of the process per op: less disturbed than wall time when other jobs share the
-  // cores (it still includes GC helper threads).
-  const cpuNsPerOp = Math.round(((cpu.user + cpu.system) * 1000 * 1000) / ops) / 1000;
-  return { ops, extra: { runGcMs: Math.round(costUs) / 1000, cpuNsPerOp } };
-}
+import { defineSuite } from './harness.js';
 
 const PAIRS_POOL = 2_000_000;
 const PAIRS_ALLOC = 50_000;
@@ -91,19 +69,18 @@ export default defineSuite({
       rounds: 7,
       impls: {
         poolkit: {
-          run: () =>
-            measured(() => {
-              for (let i = 0; i < PAIRS_POOL; i++) {
-                const buffer = rawPool.acquireRaw(16 * 1024);
-                buffer[0] = i;
-                rawPool.release(buffer);
-              }
-              return PAIRS_POOL;
-            }),
+          run: () => {
+            for (let i = 0; i < PAIRS_POOL; i++) {
+              const buffer = rawPool.acquireRaw(16 * 1024);
+              buffer[0] = i;
+              rawPool.release(buffer);
+            }
+            return PAIRS_POOL;
+          },
         },
-        'Buffer.allocUnsafeSlow': { run: () => measured(() => allocLoop((size) => Buffer.allocUnsafeSlow(size))) },
-        'Buffer.allocUnsafe': { run: () => measured(() => allocLoop((size) => Buffer.allocUnsafe(size))) },
-        'Buffer.alloc': { run: () => measured(() => allocLoop((size) => Buffer.alloc(size))) },
+        'Buffer.allocUnsafeSlow': { run: () => allocLoop((size) => Buffer.allocUnsafeSlow(size)) },
+        'Buffer.allocUnsafe': { run: () => allocLoop((size) => Buffer.allocUnsafe(size)) },
+        'Buffer.alloc': { run: () => allocLoop((size) => Buffer.alloc(size)) },
       },
     },
     {
@@ -114,16 +91,14 @@ export default defineSuite({
       impls: {
         poolkit: {
           run: () =>
-            measured(() =>
-              requests(
-                (size) => requestPool.acquire(size),
-                (buffer) => requestPool.release(buffer),
-              ),
+            requests(
+              (size) => requestPool.acquire(size),
+              (buffer) => requestPool.release(buffer),
             ),
         },
-        'Buffer.alloc': { run: () => measured(() => requests((size) => Buffer.alloc(size), drop)) },
-        'Buffer.allocUnsafeSlow': { run: () => measured(() => requests((size) => Buffer.allocUnsafeSlow(size), drop)) },
-        'Buffer.allocUnsafe': { run: () => measured(() => requests((size) => Buffer.allocUnsafe(size), drop)) },
+        'Buffer.alloc': { run: () => requests((size) => Buffer.alloc(size), drop) },
+        'Buffer.allocUnsafeSlow': { run: () => requests((size) => Buffer.allocUnsafeSlow(size), drop) },
+        'Buffer.allocUnsafe': { run: () => requests((size) => Buffer.allocUnsafe(size), drop) },
       },
     },
   ],

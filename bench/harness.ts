@@ -4,7 +4,8 @@
  * the median over rounds. Implementations do their own inner loop so that harness overhead never
  * lands inside a nanosecond-scale measurement.
  */
-import { PerformanceObserver, performance } from 'node:perf_hooks';
+import { performance } from 'node:perf_hooks';
+import { GCProfiler } from 'node:v8';
 
 /** What one run of an implementation reports: how many operations it did, plus extra metrics. */
 export interface RunResult {
@@ -50,6 +51,8 @@ export interface CaseResult {
   opsPerSec: number;
   nsPerOp: number;
   gcMs: number;
+  /** Process CPU time per op (user+system, all threads of the process). */
+  cpuNsPerOp: number;
   rounds: number;
   [metric: string]: number | string;
 }
@@ -76,42 +79,37 @@ export function quantile(values: readonly number[], q: number): number {
   return sorted[rank] as number;
 }
 
-class GcMeter {
-  #totalMs = 0;
-  readonly #observer = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) this.#totalMs += entry.duration;
-  });
-  constructor() {
-    this.#observer.observe({ entryTypes: ['gc'] });
-  }
-  /** GC time observed so far; entries are delivered asynchronously, so read after a yield. */
-  get totalMs(): number {
-    return this.#totalMs;
-  }
-  stop(): void {
-    this.#observer.disconnect();
-  }
-}
-
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 interface Sample {
   ops: number;
   ms: number;
   gcMs: number;
+  cpuMs: number;
   extra: Record<string, number>;
 }
 
-async function runOnce(impl: Impl, gc: GcMeter): Promise<Sample> {
+/**
+ * Times one run. GC time comes from V8's GCProfiler, which records synchronously every GC of the
+ * isolate between start and stop (a PerformanceObserver delivers entries late, so the forced GC
+ * before a run could land in it). CPU time is the process's user+system time: less disturbed than
+ * wall time when other jobs share the cores (it includes GC helper threads).
+ */
+async function runOnce(impl: Impl): Promise<Sample> {
   (globalThis as { gc?: () => void }).gc?.();
   await yieldToLoop();
-  const gcBefore = gc.totalMs;
+  const profiler = new GCProfiler();
+  profiler.start();
+  const cpuBefore = process.cpuUsage();
   const start = performance.now();
   const outcome = await impl.run();
   const ms = performance.now() - start;
-  await yieldToLoop(); // let the GC observer deliver entries from this run
+  const cpu = process.cpuUsage(cpuBefore);
+  const profile = profiler.stop();
+  let gcUs = 0;
+  for (const entry of profile?.statistics ?? []) gcUs += entry.cost;
   const result = typeof outcome === 'number' ? { ops: outcome } : outcome;
-  return { ops: result.ops, ms, gcMs: gc.totalMs - gcBefore, extra: { ...result.extra } };
+  return { ops: result.ops, ms, gcMs: gcUs / 1000, cpuMs: (cpu.user + cpu.system) / 1000, extra: { ...result.extra } };
 }
 
 /** Runs one case and returns a result line per implementation. */
@@ -120,23 +118,21 @@ export async function runCase(bench: BenchCase, log: (line: string) => void): Pr
   const rounds = bench.rounds ?? 7;
   const warmupRounds = bench.warmupRounds ?? 2;
   const samples = new Map<string, Sample[]>(names.map((name) => [name, []]));
-  const gc = new GcMeter();
   try {
     for (const name of names) await (bench.impls[name] as Impl).setup?.();
     for (let round = 0; round < warmupRounds; round++) {
-      for (const name of names) await runOnce(bench.impls[name] as Impl, gc);
+      for (const name of names) await runOnce(bench.impls[name] as Impl);
     }
     for (let round = 0; round < rounds; round++) {
       // Rotate the order so no implementation always runs right after another's garbage.
       for (let i = 0; i < names.length; i++) {
         const name = names[(i + round) % names.length] as string;
-        (samples.get(name) as Sample[]).push(await runOnce(bench.impls[name] as Impl, gc));
+        (samples.get(name) as Sample[]).push(await runOnce(bench.impls[name] as Impl));
       }
       log(`  ${bench.name}: round ${round + 1}/${rounds}`);
     }
   } finally {
     for (const name of names) await (bench.impls[name] as Impl).teardown?.();
-    gc.stop();
   }
   return names.map((name) => {
     const list = samples.get(name) as Sample[];
@@ -147,6 +143,7 @@ export async function runCase(bench: BenchCase, log: (line: string) => void): Pr
       opsPerSec: round3(opsPerSec),
       nsPerOp: round3(1e9 / opsPerSec),
       gcMs: round3(median(list.map((sample) => sample.gcMs))),
+      cpuNsPerOp: round3(median(list.map((sample) => (sample.cpuMs * 1e6) / sample.ops))),
       rounds: list.length,
     };
     const extraKeys = new Set(list.flatMap((sample) => Object.keys(sample.extra)));
@@ -167,11 +164,13 @@ export function renderTable(results: readonly CaseResult[]): string {
   const extraKeys = [
     ...new Set(
       results.flatMap((line) =>
-        Object.keys(line).filter((key) => !['case', 'impl', 'opsPerSec', 'nsPerOp', 'gcMs', 'rounds'].includes(key)),
+        Object.keys(line).filter(
+          (key) => !['case', 'impl', 'opsPerSec', 'nsPerOp', 'gcMs', 'cpuNsPerOp', 'rounds'].includes(key),
+        ),
       ),
     ),
   ];
-  const header = ['case', 'impl', 'ops/s', 'ns/op', 'gc ms', ...extraKeys, 'poolkit vs this'];
+  const header = ['case', 'impl', 'ops/s', 'ns/op', 'cpu ns/op', 'gc ms', ...extraKeys, 'poolkit vs this'];
   const rows: string[][] = [header];
   for (const line of results) {
     const poolkit = results.find((other) => other.case === line.case && other.impl === 'poolkit');
@@ -181,6 +180,7 @@ export function renderTable(results: readonly CaseResult[]): string {
       line.impl,
       formatNumber(line.opsPerSec),
       formatNumber(line.nsPerOp),
+      formatNumber(line.cpuNsPerOp),
       formatNumber(line.gcMs),
       ...extraKeys.map((key) => (typeof line[key] === 'number' ? formatNumber(line[key] as number) : '')),
       ratio,

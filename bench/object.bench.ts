@@ -8,30 +8,8 @@
  *   This is the case DESIGN §11 says pooling loses; the numbers here say by how much.
  */
 
-import { GCProfiler } from 'node:v8';
 import { FreeList, ObjectPool } from '../dist/object/index.js';
-import { defineSuite, type RunResult } from './harness.js';
-
-/**
- * Runs `work` and reports, besides its ops, the GC time spent inside it (`runGcMs`) as V8's
- * GCProfiler records it synchronously: the harness's observer-based `gcMs` can also catch the
- * forced GC it runs before each round, whose entry is delivered late. `cpuNsPerOp` is process
- * CPU time per op.
- */
-function measured(work: () => number): RunResult {
-  const profiler = new GCProfiler();
-  profiler.start();
-  const cpuBefore = process.cpuUsage();
-  const ops = work();
-  const cpu = process.cpuUsage(cpuBefore);
-  const stats = profiler.stop();
-  let costUs = 0;
-  for (const entry of stats?.statistics ?? []) costUs += entry.cost;
-  // CPU time of the process per op: less disturbed than wall time when other jobs share the
-  // cores (it still includes GC helper threads).
-  const cpuNsPerOp = Math.round(((cpu.user + cpu.system) * 1000 * 1000) / ops) / 1000;
-  return { ops, extra: { runGcMs: Math.round(costUs) / 1000, cpuNsPerOp } };
-}
+import { defineSuite } from './harness.js';
 
 class Message {
   id = 0;
@@ -86,40 +64,37 @@ export default defineSuite({
       rounds: 9,
       impls: {
         poolkit: {
-          run: () =>
-            measured(() => {
-              for (let i = 0; i < PAIRS; i++) {
-                const message = messagePool.acquire();
-                message.id = i;
-                message.length = i & 1023;
-                messagePool.release(message);
-              }
-              return PAIRS;
-            }),
+          run: () => {
+            for (let i = 0; i < PAIRS; i++) {
+              const message = messagePool.acquire();
+              message.id = i;
+              message.length = i & 1023;
+              messagePool.release(message);
+            }
+            return PAIRS;
+          },
         },
         'poolkit-freelist': {
-          run: () =>
-            measured(() => {
-              for (let i = 0; i < PAIRS; i++) {
-                const message = messageList.alloc();
-                message.id = i;
-                message.length = i & 1023;
-                messageList.free(message);
-              }
-              return PAIRS;
-            }),
+          run: () => {
+            for (let i = 0; i < PAIRS; i++) {
+              const message = messageList.alloc();
+              message.id = i;
+              message.length = i & 1023;
+              messageList.free(message);
+            }
+            return PAIRS;
+          },
         },
         new: {
-          run: () =>
-            measured(() => {
-              for (let i = 0; i < PAIRS; i++) {
-                const message = new Message();
-                message.id = i;
-                message.length = i & 1023;
-                sink = message;
-              }
-              return PAIRS;
-            }),
+          run: () => {
+            for (let i = 0; i < PAIRS; i++) {
+              const message = new Message();
+              message.id = i;
+              message.length = i & 1023;
+              sink = message;
+            }
+            return PAIRS;
+          },
         },
       },
     },
@@ -129,39 +104,37 @@ export default defineSuite({
       rounds: 7,
       impls: {
         poolkit: {
-          run: () =>
-            measured(() => {
-              const live: Container[] = new Array(LIVE);
-              for (let i = 0; i < CONTAINERS; i++) {
-                const slot = i % LIVE;
-                const old = live[slot];
-                if (old !== undefined) {
-                  checksum += old.total;
-                  containerPool.release(old);
-                }
-                const container = containerPool.acquire();
-                fill(container, i);
-                live[slot] = container;
+          run: () => {
+            const live: Container[] = new Array(LIVE);
+            for (let i = 0; i < CONTAINERS; i++) {
+              const slot = i % LIVE;
+              const old = live[slot];
+              if (old !== undefined) {
+                checksum += old.total;
+                containerPool.release(old);
               }
-              for (const container of live) containerPool.release(container);
-              return CONTAINERS;
-            }),
+              const container = containerPool.acquire();
+              fill(container, i);
+              live[slot] = container;
+            }
+            for (const container of live) containerPool.release(container);
+            return CONTAINERS;
+          },
         },
         new: {
-          run: () =>
-            measured(() => {
-              const live: Container[] = new Array(LIVE);
-              for (let i = 0; i < CONTAINERS; i++) {
-                const slot = i % LIVE;
-                const old = live[slot];
-                if (old !== undefined) checksum += old.total;
-                const container = new Container();
-                fill(container, i);
-                live[slot] = container;
-              }
-              sink = live;
-              return CONTAINERS;
-            }),
+          run: () => {
+            const live: Container[] = new Array(LIVE);
+            for (let i = 0; i < CONTAINERS; i++) {
+              const slot = i % LIVE;
+              const old = live[slot];
+              if (old !== undefined) checksum += old.total;
+              const container = new Container();
+              fill(container, i);
+              live[slot] = container;
+            }
+            sink = live;
+            return CONTAINERS;
+          },
         },
       },
     },
