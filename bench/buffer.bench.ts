@@ -4,7 +4,7 @@
  *   its raw path (the whole class buffer, no view); the allocators' buffers are dropped.
  * - request-workload: 300,000 requests of mixed sizes (1-64 KiB, uniform, fixed seed), 64 in
  *   flight: each request takes a buffer of exactly its size, fills all of it, and gives it back
- *   64 requests later (DESIGN §11). `gcMs` is the GC time a PerformanceObserver saw per run.
+ *   64 requests later (DESIGN §11). `gcMs` is the GC time inside each run (V8 GCProfiler, in the harness).
  */
 import { Buffer } from 'node:buffer';
 import { BufferPool } from '../dist/buffer/index.js';
