@@ -445,6 +445,11 @@ export class Engine<T> implements LeaseOwner<T> {
       this.#makeAvailable(slot, now);
       return;
     }
+    const retire = this.#unusable(slot, now) ?? (slot.uses >= this.options.maxUses ? 'max-uses' : undefined);
+    if (retire !== undefined) {
+      this.#destroy(slot, retire); // no point resetting a resource that is going away
+      return;
+    }
     this.#check(slot);
     const call = new FactoryCall<boolean | undefined>(
       this.#heap,

@@ -195,6 +195,12 @@ export function createFaultFactory(options?: FaultFactoryOptions): FaultFactory 
     keepAlive(resource) {
       return resource.alive;
     },
+    reset(resource) {
+      return resource.alive;
+    },
+    isBroken(resource) {
+      return !resource.alive;
+    },
     watch(resource, dead) {
       const entry = resource as Live;
       entry.dead = dead;
