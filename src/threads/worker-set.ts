@@ -296,7 +296,9 @@ export class WorkerSet {
     const timeoutMs = this.#config.idleTimeoutMs;
     if (timeoutMs === Number.POSITIVE_INFINITY || this.#ready.length <= this.#minThreads) return;
     let earliest = Number.POSITIVE_INFINITY;
-    for (const worker of this.#ready) if (worker.inFlight === 0) earliest = Math.min(earliest, worker.lastActiveAt);
+    for (const worker of this.#ready) {
+      if (worker.inFlight === 0 && worker.zombies === 0) earliest = Math.min(earliest, worker.lastActiveAt);
+    }
     if (earliest === Number.POSITIVE_INFINITY) return;
     const delay = Math.max(1, earliest + timeoutMs - this.#clock.now());
     this.#reaper = this.#clock.setTimer(() => this.#reap(), delay); // unreferenced: reaping never keeps the process alive

@@ -43,6 +43,17 @@ export async function closeAndCheck(pool: ThreadPool<unknown>): Promise<void> {
   expect(stats.queued).toBe(0);
 }
 
+/** Resolves once `predicate()` holds, checking after each turn of the event loop (no timers). */
+export function until(predicate: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const check = (): void => {
+      if (predicate()) resolve();
+      else setImmediate(check);
+    };
+    check();
+  });
+}
+
 let channels = 0;
 
 /** A BroadcastChannel the fixtures' `notify` reaches; `next()` resolves with the next message. */

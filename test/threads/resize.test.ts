@@ -1,14 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { basicPool, closeAndCheck, nextExit } from './helpers.js';
+import { basicPool, closeAndCheck, nextExit, until } from './helpers.js';
 
 describe('resize', () => {
   it('shrinks by retiring idle threads and grows again on demand', async () => {
     const pool = basicPool({ minThreads: 2, maxThreads: 2 });
     await Promise.all([pool.run('echo', 1), pool.run('echo', 2)]);
-    await new Promise<void>((resolve) => {
-      const check = (): void => (pool.stats().threads.idle === 2 ? resolve() : void setImmediate(check));
-      check();
-    });
+    await until(() => pool.stats().threads.idle === 2);
     const exit = nextExit(pool);
     pool.resize(1);
     expect((await exit).reason).toBe('resized');
