@@ -4,7 +4,7 @@
  * same handlers (`bench/fixtures/threads-handlers.cjs`).
  * - noop: 100k no-op tasks submitted at once (dispatch overhead);
  * - cpu-fib: 2,000 x fib(22), plus a single-threaded loop for the speed-up;
- * - json: 5k tasks each round-tripping a ~20 KiB object (structured clone both ways);
+ * - json: 5k tasks each round-tripping a distinct ~20 KiB object (structured clone both ways);
  * - mixed: 4k tasks, 80% tiny and 20% 5 ms of CPU, 8 in flight: `p99Ms` of the tiny ones
  *   (head-of-line blocking behind the long ones);
  * - latency: one task at a time, `p50Ms` and `p99Ms` of the round trip.
@@ -112,6 +112,16 @@ const document = {
   })),
 };
 
+/**
+ * A distinct deep copy of the document per task. Sending one object many times would flatter
+ * batching: a structured clone keeps identity within a message, so a batch would carry it once.
+ */
+let documents: readonly unknown[] | undefined;
+function documentFor(index: number): unknown {
+  documents ??= Array.from({ length: JSON_TASKS }, (_, copy) => ({ ...structuredClone(document), id: `doc-${copy}` }));
+  return documents[index];
+}
+
 async function runAll(runner: Runner, name: string, count: number, input: (index: number) => unknown): Promise<number> {
   const tasks = new Array<Promise<unknown>>(count);
   for (let index = 0; index < count; index++) tasks[index] = runner.run(name, input(index));
@@ -183,7 +193,7 @@ export default defineSuite({
       description: `${JSON_TASKS.toLocaleString()} tasks round-tripping a ${Math.round(JSON.stringify(document).length / 1024)} KiB object; ops = tasks`,
       rounds: 5,
       warmupRounds: 1,
-      impls: impls((runner) => runAll(runner, 'echo', JSON_TASKS, () => document)),
+      impls: impls((runner) => runAll(runner, 'echo', JSON_TASKS, documentFor)),
     },
     {
       name: 'mixed',
