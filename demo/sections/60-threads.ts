@@ -82,7 +82,7 @@ export async function run(out: (line?: string) => void): Promise<void> {
     `same job with a thread killed mid-run (process.exit(70) in a task): ${results.length - failed.length}/${results.length} bands done in ${ms(performance.now() - crashStarted)}`,
   );
   out(
-    `  thread exits: ${exits.join(', ')}; crashed ${stats.lifetime.crashed}, tasks retried ${stats.lifetime.retried}, unstarted tasks moved to the other thread, threads now ${stats.threads.total}`,
+    `  thread exits: ${exits.join(', ')}; crashed ${stats.lifetime.crashed}, tasks retried ${stats.lifetime.retried}, threads now ${stats.threads.total}`,
   );
   out(
     `  run time p50 ${ms(stats.runTime.p50Ms)}, p99 ${ms(stats.runTime.p99Ms)}; per-thread utilisation ${stats.workers.map((worker) => `${Math.round(worker.utilization * 100)}%`).join(', ')}`,
