@@ -34,7 +34,7 @@ export class Agent extends http.Agent {
   constructor(options: AgentOptions = {}) {
     const resolved = resolveAgentOptions('Agent', options);
     super({ ...resolved.connectOptions, keepAlive: true, keepAliveMsecs: resolved.keepAliveInitialDelayMs });
-    this.#engine = new AgentEngine(this as unknown as AgentHost, resolved);
+    this.#engine = new AgentEngine(this as unknown as AgentHost, resolved, false);
   }
 
   /** Called by `http.ClientRequest`: finds or makes a socket for `request`. */
@@ -66,7 +66,7 @@ export class HttpsAgent extends https.Agent {
   constructor(options: AgentOptions = {}) {
     const resolved: ResolvedAgentOptions = resolveAgentOptions('HttpsAgent', options);
     super({ ...resolved.connectOptions, keepAlive: true, keepAliveMsecs: resolved.keepAliveInitialDelayMs });
-    this.#engine = new AgentEngine(this as unknown as AgentHost, resolved);
+    this.#engine = new AgentEngine(this as unknown as AgentHost, resolved, true);
   }
 
   /** Called by `https.request`: finds or makes a socket for `request`. */

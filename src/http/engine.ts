@@ -69,6 +69,7 @@ export class AgentEngine {
   readonly #pool: KeyedPool<string, net.Socket>;
   readonly #connectOptions = new Map<string, Record<string, unknown>>();
   readonly #states = new WeakMap<net.Socket, SocketState>();
+  readonly #tls: boolean;
   #created = 0;
   #createErrors = 0;
   #closed = 0;
@@ -77,7 +78,9 @@ export class AgentEngine {
   #reused = 0;
   #retries = 0;
 
-  constructor(host: AgentHost, options: ResolvedAgentOptions) {
+  /** `tls`: the host is an `https.Agent` (SNI names are computed as Node does). */
+  constructor(host: AgentHost, options: ResolvedAgentOptions, tls: boolean) {
+    this.#tls = tls;
     this.#host = host;
     this.#options = options;
     this.#pool = createKeyedPool<string, net.Socket>((name) => this.#factory(name), {
@@ -101,7 +104,9 @@ export class AgentEngine {
   addRequest(request: ClientRequest, requestOptions: Record<string, unknown>): void {
     const options: Record<string, unknown> = { __proto__: null, ...requestOptions, ...this.#host.options };
     if (options.socketPath) options.path = options.socketPath;
-    if (!options.servername && options.servername !== '') options.servername = serverName(options, request);
+    if (this.#tls && !options.servername && options.servername !== '') {
+      options.servername = serverName(options, request);
+    }
     const name = this.#host.getName(options);
     if (!this.#connectOptions.has(name)) this.#connectOptions.set(name, options);
     this.#requests++;
@@ -202,12 +207,6 @@ export class AgentEngine {
       destroy: (socket) => {
         socket.destroy();
       },
-      reset: (socket) => {
-        const state = this.#states.get(socket) as SocketState;
-        if (!reusable(socket, state)) return false;
-        enterFree(socket, state);
-        return true;
-      },
       isBroken: () => true,
       watch: (socket, dead) => {
         const state = this.#states.get(socket) as SocketState;
@@ -292,11 +291,18 @@ export class AgentEngine {
     const hinted = hintedIdleLimitMs(response?.rawHeaders);
     if (hinted !== undefined && hinted < limit) limit = hinted;
     const now = this.#options.clock.now();
-    if (request?.shouldKeepAlive === false || limit <= 0 || now - state.createdAt >= this.#options.socketTtlMs) {
+    if (
+      request?.shouldKeepAlive === false ||
+      limit <= 0 ||
+      now - state.createdAt >= this.#options.socketTtlMs ||
+      !reusable(socket, state)
+    ) {
       void lease.destroy();
       return;
     }
     state.idleDeadline = now + limit;
+    // Checked here rather than in a factory `reset` hook: no factory call per request.
+    enterFree(socket, state);
     lease.release();
   }
 

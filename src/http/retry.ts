@@ -52,7 +52,8 @@ export function installRetryGuard(
   state: SocketState,
   retry: (request: ClientRequest) => void,
 ): void {
-  const guarded = function (this: net.Socket, event: string | symbol, ...args: unknown[]): boolean {
+  // `arguments` rather than a rest parameter: no array allocated per emitted event (hot path).
+  const guarded = function (this: net.Socket, event: string | symbol): boolean {
     if (state.guardRequest !== undefined) {
       if (event === 'data')
         state.guardRequest = undefined; // a response byte: no retry any more
@@ -65,7 +66,8 @@ export function installRetryGuard(
         }
       }
     }
-    return protoEmit.call(this, event, ...args);
+    // biome-ignore lint/complexity/noArguments: forwards every argument without copying them
+    return Reflect.apply(protoEmit, this, arguments) as boolean;
   };
   (socket as { emit: typeof guarded }).emit = guarded;
 }

@@ -61,6 +61,10 @@ export function enterBusy(socket: net.Socket, state: SocketState): void {
   socket.ref();
 }
 
+// The last header value seen and its limit: one regex per distinct value, not per response.
+let lastHeader = '';
+let lastLimitMs: number | undefined;
+
 /**
  * The idle limit a `Keep-Alive: timeout=N` response header allows: N seconds less a margin
  * (a quarter, at most one second) for the request's flight time and timer slop. `undefined`
@@ -72,10 +76,13 @@ export function hintedIdleLimitMs(rawHeaders: readonly string[] | undefined): nu
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i] as string;
     if (name.length !== 10 || name.toLowerCase() !== 'keep-alive') continue;
-    const match = /(?:^|[\s,])timeout=(\d+)/i.exec(rawHeaders[i + 1] ?? '');
-    if (match === null) return undefined;
-    const hintMs = Number(match[1]) * 1000;
-    return hintMs - Math.min(1000, hintMs / 4);
+    const value = rawHeaders[i + 1] ?? '';
+    if (value === lastHeader) return lastLimitMs; // servers send the same value every time
+    const match = /(?:^|[\s,])timeout=(\d+)/i.exec(value);
+    const hintMs = match === null ? undefined : Number(match[1]) * 1000;
+    lastHeader = value;
+    lastLimitMs = hintMs === undefined ? undefined : hintMs - Math.min(1000, hintMs / 4);
+    return lastLimitMs;
   }
   return undefined;
 }
