@@ -13,7 +13,8 @@ import { Deque } from '../internal/deque.js';
 import { ClosedError } from '../internal/errors.js';
 import { Emitter, type Listener } from '../internal/events.js';
 import { durationOption, integerOption, invalidOption, resolveOptions } from '../internal/options.js';
-import { type Budget, Engine } from './engine.js';
+import { Engine } from './engine.js';
+import type { Budget, EngineBase } from './engine-base.js';
 import { commonSchema, finish, type ResolvedPoolOptions } from './options.js';
 import { checkFactory, useLease } from './pool.js';
 import type { Slot } from './slot.js';
@@ -40,7 +41,7 @@ const keyedSchema = {
 const closeSchema = { timeoutMs: durationOption({ default: 30_000 }) };
 
 interface LruEntry<T> {
-  readonly engine: Engine<T>;
+  readonly engine: EngineBase<T>;
   readonly slot: Slot<T>;
 }
 
@@ -50,12 +51,12 @@ class KeyedResourcePool<K, T> implements KeyedPool<K, T>, Budget<T> {
   readonly #max: number;
   readonly #maxIdle: number;
   readonly #name: string;
-  readonly #subs = new Map<K, Engine<T>>();
-  readonly #keys = new Map<Engine<T>, K>();
+  readonly #subs = new Map<K, EngineBase<T>>();
+  readonly #keys = new Map<EngineBase<T>, K>();
   readonly #lru = new Deque<LruEntry<T>>();
   readonly #lruEntries = new Map<Slot<T>, LruEntry<T>>();
-  readonly #blocked = new Deque<Engine<T>>();
-  readonly #blockedSet = new Set<Engine<T>>();
+  readonly #blocked = new Deque<EngineBase<T>>();
+  readonly #blockedSet = new Set<EngineBase<T>>();
   readonly #events = new Emitter<KeyedPoolEvents<K, T>>('resource-keyed');
   readonly #forwarded = new Set<keyof PoolEvents<T> & string>();
   #retired: PoolStats;
@@ -91,7 +92,7 @@ class KeyedResourcePool<K, T> implements KeyedPool<K, T>, Budget<T> {
     };
   }
 
-  #engine(key: K): Engine<T> {
+  #engine(key: K): EngineBase<T> {
     let engine = this.#subs.get(key);
     if (engine !== undefined) return engine;
     const factory = this.#factoryForKey(key);
@@ -106,7 +107,7 @@ class KeyedResourcePool<K, T> implements KeyedPool<K, T>, Budget<T> {
   acquire(key: K, options?: AcquireOptions): Promise<Lease<T>> {
     if (this.#closePromise !== undefined)
       return Promise.reject(new ClosedError(`Keyed pool "${this.#name}" is closed`));
-    let engine: Engine<T>;
+    let engine: EngineBase<T>;
     try {
       engine = this.#engine(key);
     } catch (error) {
@@ -196,7 +197,7 @@ class KeyedResourcePool<K, T> implements KeyedPool<K, T>, Budget<T> {
     for (const [key, engine] of this.#subs) this.#forward(engine, key, event);
   }
 
-  #forward(engine: Engine<T>, key: K, event: keyof PoolEvents<T> & string): void {
+  #forward(engine: EngineBase<T>, key: K, event: keyof PoolEvents<T> & string): void {
     engine.events.on(event, (payload) => {
       if (this.#events.wants(event)) {
         this.#events.emit(event, { ...(payload as object), key } as KeyedPoolEvents<K, T>[typeof event]);
@@ -206,7 +207,7 @@ class KeyedResourcePool<K, T> implements KeyedPool<K, T>, Budget<T> {
 
   // ---- Budget: how sub-pools share the global limits ----------------------------------------
 
-  reserve(engine: Engine<T>): boolean {
+  reserve(engine: EngineBase<T>): boolean {
     if (this.#live < this.#max) {
       this.#live++;
       return true;
@@ -232,17 +233,17 @@ class KeyedResourcePool<K, T> implements KeyedPool<K, T>, Budget<T> {
     return false;
   }
 
-  unreserve(_engine: Engine<T>): void {
+  unreserve(_engine: EngineBase<T>): void {
     this.#live--;
     if (this.#reserving) return;
     while (this.#live < this.#max && this.#blocked.length > 0) {
-      const next = this.#blocked.shift() as Engine<T>;
+      const next = this.#blocked.shift() as EngineBase<T>;
       this.#blockedSet.delete(next);
       next.wake();
     }
   }
 
-  idleChanged(engine: Engine<T>, slot: Slot<T>, idle: boolean): void {
+  idleChanged(engine: EngineBase<T>, slot: Slot<T>, idle: boolean): void {
     if (idle) {
       const entry: LruEntry<T> = { engine, slot };
       slot.lruHandle = this.#lru.push(entry);
@@ -259,12 +260,12 @@ class KeyedResourcePool<K, T> implements KeyedPool<K, T>, Budget<T> {
     this.#lru.remove(slot.lruHandle, entry);
   }
 
-  shouldYield(engine: Engine<T>): boolean {
+  shouldYield(engine: EngineBase<T>): boolean {
     const head = this.#blocked.peekFront();
     return head !== undefined && head !== engine && this.#live >= this.#max;
   }
 
-  emptied(engine: Engine<T>): void {
+  emptied(engine: EngineBase<T>): void {
     queueMicrotask(() => {
       const key = this.#keys.get(engine);
       if (key === undefined || !engine.isEmpty() || this.#blockedSet.has(engine)) return;
