@@ -53,7 +53,10 @@ describe.skipIf(!up)('pg pool behind the fault proxy: cut, black hole, refuse', 
       expect(code === 'POOLKIT_ACQUIRE_TIMEOUT' || isFatalPgError(outcome)).toBe(true);
     }
     proxy.blackhole(false);
-    await expect(pool.query('SELECT 2 AS two')).resolves.toMatchObject({ rows: [{ two: 2 }] });
+    // Recovery goes through the create backoff built up meanwhile: allow it more than acquireTimeoutMs.
+    const lease = await pool.acquire({ timeoutMs: 10_000 });
+    await expect(lease.value.query('SELECT 2 AS two')).resolves.toMatchObject({ rows: [{ two: 2 }] });
+    lease.release();
     await pool.close();
     expect(await noBackendsLeft(name)).toBe(true);
   });
@@ -74,7 +77,10 @@ describe.skipIf(!up)('pg pool behind the fault proxy: cut, black hole, refuse', 
     );
     expect(pool.stats().createFailures).toBeGreaterThan(0);
     await proxy.accept();
-    await expect(pool.query('SELECT 3 AS three')).resolves.toMatchObject({ rows: [{ three: 3 }] });
+    // Recovery waits out the create backoff built up meanwhile: allow it more than acquireTimeoutMs.
+    const lease = await pool.acquire({ timeoutMs: 10_000 });
+    await expect(lease.value.query('SELECT 3 AS three')).resolves.toMatchObject({ rows: [{ three: 3 }] });
+    lease.release();
     await pool.close();
     expect(await noBackendsLeft(name)).toBe(true);
   });

@@ -57,7 +57,8 @@ describe.skipIf(!up)('redis pool behind the fault proxy', () => {
       expect(code === 'POOLKIT_ACQUIRE_TIMEOUT' || isFatalRedisError(outcome), String(outcome)).toBe(true);
     }
     proxy.blackhole(false);
-    expect(await pool.use((redis) => redis.ping())).toBe('PONG');
+    // Recovery goes through the create backoff built up meanwhile: allow it more than acquireTimeoutMs.
+    expect(await pool.use((redis) => redis.ping(), { timeoutMs: 10_000 })).toBe('PONG');
     await pool.close();
     expect(await noClientsLeft(name)).toBe(true);
   });
@@ -73,7 +74,8 @@ describe.skipIf(!up)('redis pool behind the fault proxy', () => {
     await proxy.refuse();
     await expect(pool.use((redis) => redis.ping())).rejects.toMatchObject({ code: 'POOLKIT_ACQUIRE_TIMEOUT' });
     await proxy.accept();
-    expect(await pool.use((redis) => redis.ping())).toBe('PONG');
+    // Recovery waits out the create backoff built up meanwhile: allow it more than acquireTimeoutMs.
+    expect(await pool.use((redis) => redis.ping(), { timeoutMs: 10_000 })).toBe('PONG');
     await pool.close();
     expect(await noClientsLeft(name)).toBe(true);
   });
