@@ -54,6 +54,16 @@ export class Slot<T> {
   }
 }
 
+let constructing: Waiter<unknown> | undefined;
+
+/** One shared promise executor instead of a closure per waiter (the contended path allocates less). */
+function captureSettlers(resolve: (lease: Lease<unknown>) => void, reject: (error: unknown) => void): void {
+  const waiter = constructing as Waiter<unknown>;
+  constructing = undefined;
+  waiter.resolve = resolve;
+  waiter.reject = reject;
+}
+
 /** Waiter states. */
 export const QUEUED = 0;
 /** Holding a resource under validation. */
@@ -94,10 +104,10 @@ export class Waiter<T> implements Expirable {
     this.priority = priority;
     this.signal = signal;
     this.onExpire = onExpire;
-    this.promise = new Promise<Lease<T>>((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-    });
+    constructing = this as Waiter<unknown>;
+    this.promise = new Promise<Lease<T>>(
+      captureSettlers as (resolve: (lease: Lease<T>) => void, reject: (error: unknown) => void) => void,
+    );
   }
 
   expire(): void {
