@@ -21,6 +21,8 @@ const ALPHA = 0.1;
 const PIPELINE_WORTH = 10;
 /** A measured transport above this is scheduling noise, not the cost of a round trip. */
 const MAX_TRANSPORT_MS = 0.5;
+/** Serializing a task costing more than this (ms) marks the payloads as heavy. */
+const HEAVY_CLONE_MS = 0.02;
 
 /** The per-worker in-flight limit, fixed or auto-sized. */
 export class DispatchWindow {
@@ -28,6 +30,7 @@ export class DispatchWindow {
   #transportMs = INITIAL_TRANSPORT_MS;
   #runMs = INITIAL_RUN_MS;
   #deviationMs = 0;
+  #cloneMs = 0;
   #size: number;
 
   /** @param fixed - a fixed size, or `undefined` for auto. */
@@ -49,6 +52,11 @@ export class DispatchWindow {
   /** Moving average of transport time per round trip, in ms. */
   get transportMs(): number {
     return this.#transportMs;
+  }
+
+  /** Records the main thread's time to serialize a batch, per task (ms). */
+  observeClone(msPerTask: number): void {
+    this.#cloneMs += (msPerTask - this.#cloneMs) * ALPHA;
   }
 
   /**
@@ -79,7 +87,10 @@ export class DispatchWindow {
     // the same thread waits the whole long task; unless the round trip is a large share of the
     // task time (over a tenth), that costs more than it saves: keep one task per thread.
     if (this.#deviationMs > runMs && this.#transportMs * PIPELINE_WORTH < runMs) return 1;
-    const wanted = 1 + Math.ceil(this.#transportMs / runMs);
+    let wanted = 1 + Math.ceil(this.#transportMs / runMs);
+    // Heavy payloads: the round trip is mostly cloning, which is CPU work on both sides, not
+    // latency that pipelining could hide; big batches only make both sides wait for each other.
+    if (this.#cloneMs > HEAVY_CLONE_MS) wanted = Math.min(wanted, 2);
     return Math.min(MAX_AUTO_WINDOW, Math.max(1, wanted));
   }
 }

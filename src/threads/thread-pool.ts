@@ -101,6 +101,7 @@ export class ThreadPool<M = AnyWorkerModule> implements EventSource<ThreadPoolEv
             env: undefined,
             name: resolved.name,
             reportHeapAlways: resolved.recycleAboveHeapMb < Number.POSITIVE_INFINITY,
+            window: this.#window,
           },
           clock: resolved.clock,
           minThreads: resolved.minThreads,

@@ -8,6 +8,7 @@
  */
 import { type ResourceLimits, type TransferListItem, Worker } from 'node:worker_threads';
 import { DataCloneError } from '../internal/errors.js';
+import type { DispatchWindow } from './dispatch-window.js';
 import { findUncloneablePath, serializeError } from './error-serde.js';
 import {
   MSG_ABORT,
@@ -50,6 +51,8 @@ export interface SpawnOptions {
   readonly env: Record<string, string | undefined> | undefined;
   readonly name: string;
   readonly reportHeapAlways: boolean;
+  /** Told how long cloning each batch took, so heavy payloads get small windows. */
+  readonly window: DispatchWindow;
 }
 
 /** One worker thread and its in-flight tasks. */
@@ -78,6 +81,7 @@ export class WorkerHandle {
   /** Counted in the set's `starting` gauge. */
   countedStarting = true;
   readonly #owner: WorkerHandleOwner;
+  readonly #window: DispatchWindow;
   readonly #freeSlots: number[];
   #outbox: unknown[] = [MSG_TASKS];
   #transfers: TransferListItem[] | undefined;
@@ -89,6 +93,7 @@ export class WorkerHandle {
   constructor(id: number, options: SpawnOptions, owner: WorkerHandleOwner, now: number) {
     this.id = id;
     this.#owner = owner;
+    this.#window = options.window;
     this.spawnedAt = now;
     this.lastActiveAt = now;
     const shared = new SharedArrayBuffer(sharedBytes(options.slots));
@@ -176,7 +181,9 @@ export class WorkerHandle {
     this.#transfers = undefined;
     if (this.phase === 'dead') return; // the exit handler took the entries back
     try {
+      const startedAt = performance.now();
       this.worker.postMessage(outbox, transfers);
+      this.#window.observeClone((performance.now() - startedAt) / ((outbox.length - 1) / TASK_FIELDS));
     } catch {
       this.#postOneByOne(outbox);
     }

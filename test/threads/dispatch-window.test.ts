@@ -36,4 +36,13 @@ describe('DispatchWindow', () => {
     const window = new DispatchWindow(16);
     expect(settle(window, 5, 5.03)).toBe(16);
   });
+
+  it('keeps windows small for heavy payloads (cloning is CPU, not latency)', () => {
+    const window = new DispatchWindow(undefined);
+    for (let i = 0; i < 200; i++) {
+      window.observeClone(0.2);
+      window.observe(0.001, 0.4);
+    }
+    expect(window.size).toBe(2);
+  });
 });
