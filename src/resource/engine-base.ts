@@ -16,7 +16,7 @@ import {
   ValidateTimeoutError,
 } from '../internal/errors.js';
 import { PoolEventHub } from './event-hub.js';
-import { type Expirable, FactoryCall, Timed } from './factory-call.js';
+import { CallContext, type Expirable, FactoryCall, Timed } from './factory-call.js';
 import { type LeakContext, watchLeak } from './leak-watch.js';
 import { LeaseImpl, type LeaseOwner } from './lease.js';
 import { checkAcquireOptions, type ResolvedPoolOptions } from './options.js';
@@ -348,7 +348,7 @@ export abstract class EngineBase<T> implements LeaseOwner<T> {
       },
     );
     slot.call = call as FactoryCall<unknown>;
-    call.start((signal) => validate(slot.value, { signal }));
+    call.start((self) => validate(slot.value, new CallContext(self)));
   }
 
   protected _validated(slot: Slot<T>, waiter: Waiter<T>, valid: boolean, _error: unknown): void {

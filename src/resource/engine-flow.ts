@@ -11,7 +11,7 @@ import {
   ValidateTimeoutError,
 } from '../internal/errors.js';
 import { EngineBase, OPEN } from './engine-base.js';
-import { FactoryCall } from './factory-call.js';
+import { CallContext, DestroyCallContext, FactoryCall } from './factory-call.js';
 import { reportLateReturn } from './leak-watch.js';
 import { BORROWED, CHECKING, DESTROYING, GONE, IDLE, Slot, type Waiter } from './slot.js';
 import type { DestroyReason, ReleaseOptions } from './types.js';
@@ -77,7 +77,9 @@ export abstract class EngineFlow<T> extends EngineBase<T> {
       },
     );
     slot.call = call as FactoryCall<unknown>;
-    call.start((signal) => reset(slot.value, { signal }) as boolean | undefined | PromiseLike<boolean | undefined>);
+    call.start(
+      (self) => reset(slot.value, new CallContext(self)) as boolean | undefined | PromiseLike<boolean | undefined>,
+    );
   }
 
   protected _afterReset(slot: Slot<T>, ok: boolean): void {
@@ -178,7 +180,7 @@ export abstract class EngineFlow<T> extends EngineBase<T> {
       },
     );
     this._creates.add(call);
-    call.start((signal) => this._factory.create({ signal }));
+    call.start((self) => this._factory.create(new CallContext(self)));
   }
 
   protected _created(call: FactoryCall<T>, value: T, generation: number, startedAt: number): void {
@@ -301,7 +303,7 @@ export abstract class EngineFlow<T> extends EngineBase<T> {
           fail: (error) => this._destroyed(slot, reason, error),
         },
       );
-      call.start((signal) => destroy(slot.value, { signal, reason }));
+      call.start((self) => destroy(slot.value, new DestroyCallContext(self, reason)));
     }
     if (live) this._afterSlotFreed();
   }

@@ -15,7 +15,7 @@
 import { ClosedError, ValidateTimeoutError } from '../internal/errors.js';
 import { CLOSED, CLOSING, OPEN } from './engine-base.js';
 import { EngineFlow } from './engine-flow.js';
-import { FactoryCall, Timed } from './factory-call.js';
+import { CallContext, FactoryCall, Timed } from './factory-call.js';
 import type { LeakContext } from './leak-watch.js';
 import { BORROWED, IDLE, type Slot } from './slot.js';
 import { snapshot } from './stats.js';
@@ -108,7 +108,7 @@ export class Engine<T> extends EngineFlow<T> {
       { ok: (result) => done(result === true), fail: () => done(false) },
     );
     slot.call = call as FactoryCall<unknown>;
-    call.start((signal) => keepAlive(slot.value, { signal }));
+    call.start((self) => keepAlive(slot.value, new CallContext(self)));
   }
 
   protected _leakContext(): LeakContext<T> {

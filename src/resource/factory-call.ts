@@ -39,9 +39,39 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   );
 }
 
+/**
+ * The context handed to a factory hook. Its `signal` is created on first read: an
+ * `AbortController` costs microseconds, and most hooks (a synchronous reset, a ping that never
+ * looks at the signal) never read it. A hook that reads it after the call was aborted gets an
+ * already-aborted signal.
+ */
+export class CallContext {
+  readonly #call: FactoryCall<unknown>;
+  constructor(call: FactoryCall<unknown>) {
+    this.#call = call;
+  }
+  /** Aborted when the call times out or the pool is destroyed. */
+  get signal(): AbortSignal {
+    return this.#call.signal;
+  }
+}
+
+/** The context of a `destroy` call, which also names the reason. */
+export class DestroyCallContext<D> extends CallContext {
+  constructor(
+    call: FactoryCall<unknown>,
+    /** Why the resource is destroyed. */
+    readonly reason: D,
+  ) {
+    super(call);
+  }
+}
+
 /** A factory call with a timeout. */
 export class FactoryCall<R> implements Expirable {
-  readonly controller: AbortController;
+  #controller: AbortController | undefined;
+  #abortReason: unknown;
+  #aborted = false;
   #entry: ReturnType<DeadlineHeap<Expirable>['add']> | undefined;
   #done = false;
   readonly #heap: DeadlineHeap<Expirable>;
@@ -49,18 +79,20 @@ export class FactoryCall<R> implements Expirable {
   readonly #timeoutError: () => Error;
   readonly #deadline: number;
 
-  constructor(
-    heap: DeadlineHeap<Expirable>,
-    deadline: number,
-    timeoutError: () => Error,
-    handlers: CallHandlers<R>,
-    controller: AbortController = new AbortController(),
-  ) {
+  constructor(heap: DeadlineHeap<Expirable>, deadline: number, timeoutError: () => Error, handlers: CallHandlers<R>) {
     this.#heap = heap;
     this.#deadline = deadline;
     this.#timeoutError = timeoutError;
     this.#handlers = handlers;
-    this.controller = controller;
+  }
+
+  /** The call's signal, created on first use (see {@link CallContext}). */
+  get signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      if (this.#aborted) this.#controller.abort(this.#abortReason);
+    }
+    return this.#controller.signal;
   }
 
   /** True once the call settled, timed out or was aborted. */
@@ -68,11 +100,11 @@ export class FactoryCall<R> implements Expirable {
     return this.#done;
   }
 
-  /** Runs `fn` (which receives the call's signal). */
-  start(fn: (signal: AbortSignal) => R | PromiseLike<R>): void {
+  /** Runs `fn`, which receives the call (read `signal` from it only if needed). */
+  start(fn: (call: FactoryCall<R>) => R | PromiseLike<R>): void {
     let result: R | PromiseLike<R>;
     try {
-      result = fn(this.controller.signal);
+      result = fn(this);
     } catch (error) {
       this.#fail(error);
       return;
@@ -106,7 +138,9 @@ export class FactoryCall<R> implements Expirable {
     this.#done = true;
     if (this.#entry !== undefined) this.#heap.remove(this.#entry);
     this.#entry = undefined;
-    this.controller.abort(error);
+    this.#aborted = true;
+    this.#abortReason = error;
+    this.#controller?.abort(error);
     this.#handlers.fail(error, timedOut);
   }
 
