@@ -5,7 +5,8 @@
  *   poolkit's Agent against Node's `http.Agent({ keepAlive: true })` and agentkeepalive:
  *   requests/s, and `socketsCreated` (sockets each agent opened during the round; between rounds
  *   the other agents run, so idle sockets may have expired: each agent starts a round cold or warm
- *   according to its own idle policy).
+ *   according to its own idle policy), and `failed` (requests that errored: the server closes
+ *   sockets idle for 5 s, and an agent that reuses one as it closes gets ECONNRESET).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import http from 'node:http';
@@ -51,12 +52,19 @@ function get(agent: http.Agent): Promise<void> {
   });
 }
 
-async function closedLoop(agent: http.Agent): Promise<void> {
+/** Runs the round; returns how many requests failed (a peer may reuse a socket the server is closing). */
+async function closedLoop(agent: http.Agent): Promise<number> {
   let next = 0;
+  let failed = 0;
   const caller = async (): Promise<void> => {
-    while (next++ < REQUESTS_PER_ROUND) await get(agent);
+    while (next++ < REQUESTS_PER_ROUND) {
+      await get(agent).catch(() => {
+        failed++;
+      });
+    }
   };
   await Promise.all(Array.from({ length: CALLERS }, caller));
+  return failed;
 }
 
 /** Counts sockets for agents without counters of their own. */
@@ -78,8 +86,8 @@ function impl(make: () => { agent: http.Agent; created(): number }): Impl {
     async run() {
       const { agent, created } = current as { agent: http.Agent; created(): number };
       const before = created();
-      await closedLoop(agent);
-      return { ops: REQUESTS_PER_ROUND, extra: { socketsCreated: created() - before } };
+      const failed = await closedLoop(agent);
+      return { ops: REQUESTS_PER_ROUND, extra: { socketsCreated: created() - before, failed } };
     },
     teardown() {
       current?.agent.destroy();
