@@ -11,8 +11,6 @@ import https from 'node:https';
 import { AgentEngine, type AgentHost, type AgentStats } from './engine.js';
 import { type AgentOptions, type ResolvedAgentOptions, resolveAgentOptions } from './options.js';
 
-type AddRequestOptions = Record<string, unknown>;
-
 /**
  * A keep-alive `http.Agent` on the keyed resource pool: per-origin and total socket caps, a cap
  * on free sockets per origin, a free-socket timeout below the server's (and shortened by its
@@ -38,7 +36,7 @@ export class Agent extends http.Agent {
   }
 
   /** Called by `http.ClientRequest`: finds or makes a socket for `request`. */
-  addRequest(request: http.ClientRequest, options: AddRequestOptions): void {
+  addRequest(request: http.ClientRequest, options: Record<string, unknown>): void {
     this.#engine.addRequest(request, options);
   }
 
@@ -70,7 +68,7 @@ export class HttpsAgent extends https.Agent {
   }
 
   /** Called by `https.request`: finds or makes a socket for `request`. */
-  addRequest(request: http.ClientRequest, options: AddRequestOptions): void {
+  addRequest(request: http.ClientRequest, options: Record<string, unknown>): void {
     this.#engine.addRequest(request, options);
   }
 

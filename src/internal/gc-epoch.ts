@@ -143,5 +143,5 @@ function coverageRequested(): boolean {
 /** The process-wide GC epoch source (one per copy of poolkit loaded). */
 export const gcEpochSource: GcEpochSource = new GcEpochSource(!coverageRequested());
 
-/** The public view of {@link gcEpochSource}: `rotate()`, `disable()`, `enable()` and counters. */
+/** The public view of the process-wide GC epoch source: `rotate()`, `disable()`, `enable()` and counters. */
 export const gcEpoch: GcEpochControl = gcEpochSource;

@@ -57,10 +57,15 @@ export interface MemcachedStats {
   readonly pending: number;
   /** Per server: connections held by the client, requests in flight and waiting. */
   readonly servers: readonly {
+    /** `host:port` of the server. */
     readonly address: string;
+    /** Open connections to it (busy and idle). */
     readonly connections: number;
+    /** Calls sent and awaiting their reply. */
     readonly inFlight: number;
+    /** Calls waiting for a connection. */
     readonly waiting: number;
+    /** Connects in progress. */
     readonly connecting: number;
   }[];
   /** The socket pool underneath (idle connections per server, connects, failures). */

@@ -15,7 +15,14 @@ import {
 } from '../internal/options.js';
 
 /** A memcached server: `'host:port'` or `{ host, port }`. */
-export type ServerAddress = string | { readonly host: string; readonly port: number };
+export type ServerAddress =
+  | string
+  | {
+      /** Host name or IP address. */
+      readonly host: string;
+      /** TCP port. */
+      readonly port: number;
+    };
 
 /** Options of {@link createMemcachedClient}. Validated; unknown keys are rejected. */
 export interface MemcachedClientOptions {
@@ -39,7 +46,12 @@ export interface MemcachedClientOptions {
   /** Largest value accepted, in bytes (memcached's `-I`, 1 MiB by default). @default 1048576 */
   readonly maxValueBytes?: number;
   /** Backoff between failed connects to a down server, in milliseconds. @default `{ initialMs: 5, maxMs: 100 }` */
-  readonly reconnectBackoff?: { readonly initialMs?: number; readonly maxMs?: number };
+  readonly reconnectBackoff?: {
+    /** First delay after a failure, in milliseconds. */
+    readonly initialMs?: number;
+    /** Longest delay, in milliseconds. */
+    readonly maxMs?: number;
+  };
   /** Time source for timeouts. @default systemClock */
   readonly clock?: Clock;
   /** A name for stats and error messages. @default 'memcached' */

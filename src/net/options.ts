@@ -48,7 +48,12 @@ export interface SocketPoolOptions {
    */
   readonly failFast?: boolean;
   /** Backoff between failed connects to an address. @default `{ initialMs: 10, maxMs: 1000 }` */
-  readonly connectBackoff?: { readonly initialMs?: number; readonly maxMs?: number };
+  readonly connectBackoff?: {
+    /** First delay after a failure, in milliseconds. */
+    readonly initialMs?: number;
+    /** Longest delay, in milliseconds. */
+    readonly maxMs?: number;
+  };
   /** Time source for timeouts and idle times. @default systemClock */
   readonly clock?: Clock;
   /** A name for events and error messages. @default 'sockets' */

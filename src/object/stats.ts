@@ -38,5 +38,10 @@ export type ObjectPoolEvents = {
   /** A sampled object was collected without being released (`debug.leakSampleRate`). */
   readonly leak: LeakReport;
   /** Objects were dropped (emitted only when someone listens). */
-  readonly dropped: { readonly reason: ObjectDropReason; readonly count: number };
+  readonly dropped: {
+    /** Why they were dropped. */
+    readonly reason: ObjectDropReason;
+    /** How many objects were dropped at once. */
+    readonly count: number;
+  };
 };

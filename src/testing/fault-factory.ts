@@ -47,11 +47,17 @@ export interface FaultFactoryOptions {
 
 /** Counters of a {@link FaultFactory}. */
 export interface FaultFactoryStats {
+  /** `create` calls made so far (including failed and hung ones). */
   readonly creates: number;
+  /** `create` calls that rejected (failure rate, fail-after-N, refuse window). */
   readonly createFailures: number;
+  /** `create` calls that were made to hang until aborted. */
   readonly hangs: number;
+  /** `destroy` calls made so far. */
   readonly destroys: number;
+  /** Resources created and not yet destroyed or killed. */
   readonly alive: number;
+  /** Resources killed by `kill()` (they died on their own, as far as the pool knows). */
   readonly killed: number;
 }
 

@@ -13,14 +13,21 @@ import { invalidOption } from '../internal/options.js';
 /** Which fault a {@link FaultServer} produces. */
 export type Fault =
   /** Accepts connections, reads and discards everything, never answers, never closes. */
-  | { readonly kind: 'blackhole' }
+  | {
+      /** Selects this fault. */
+      readonly kind: 'blackhole';
+    }
   /** Accepts and resets (RST) every connection at once. */
-  | { readonly kind: 'reset' }
+  | {
+      /** Selects this fault. */
+      readonly kind: 'reset';
+    }
   /**
    * Accepts, reads up to `bytes` bytes, optionally writes `reply`, then closes (`end`) or resets
    * (`reset: true`) the connection.
    */
   | {
+      /** Selects this fault. */
       readonly kind: 'close-after-bytes';
       /** Bytes to receive before closing (>= 0; 0 closes right after accepting). */
       readonly bytes: number;
@@ -35,6 +42,7 @@ export type Fault =
    * client sees its handshake stall; a protocol with a greeting sees it late.
    */
   | {
+      /** Selects this fault. */
       readonly kind: 'slow-accept';
       /** How long each connection is held before it is served, in milliseconds. */
       readonly delayMs: number;

@@ -45,9 +45,13 @@ export interface FuzzPoolOptions<T> {
 
 /** What {@link fuzzPool} reports when every run passed. */
 export interface FuzzReport {
+  /** Seeded runs completed, each on a fresh pool. */
   readonly runs: number;
+  /** Steps executed over all runs (the invariants were checked after each one). */
   readonly steps: number;
+  /** Acquires issued over all runs (every one settled exactly once). */
   readonly acquires: number;
+  /** Seed of the first run; run `i` used `firstSeed + i`. */
   readonly firstSeed: number;
 }
 

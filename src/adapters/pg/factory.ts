@@ -15,9 +15,10 @@ import { clientState, cutClient, isAlive, markClosing, queryWithSignal, trackCli
 /** The part of the `pg` module the adapter uses (pass it as `driver` to skip `import('pg')`). */
 export interface PgDriver {
   /** `pg.Client`. */
-  readonly Client: new (
-    config?: ClientConfig | string,
-  ) => Client;
+  readonly Client: {
+    /** Creates a `pg.Client` from a config object or a connection string. */
+    new (config?: ClientConfig | string): Client;
+  };
 }
 
 /** Options of {@link createPgFactory}. */
