@@ -243,34 +243,101 @@ export interface KeyedPoolStats<K> {
 /** Event payloads of a resource pool (names modelled on MongoDB's connection-pool monitoring spec). */
 export type PoolEvents<T> = {
   /** A create started. */
-  readonly resourceCreateStarted: { readonly pool: string };
+  readonly resourceCreateStarted: {
+    /** Name of the pool (`options.name`). */
+    readonly pool: string;
+  };
   /** A resource was created. */
-  readonly resourceCreated: { readonly pool: string; readonly resource: T; readonly durationMs: number };
+  readonly resourceCreated: {
+    /** Name of the pool (`options.name`). */
+    readonly pool: string;
+    /** The new resource. */
+    readonly resource: T;
+    /** Milliseconds the `create` call took. */
+    readonly durationMs: number;
+  };
   /** A create failed or timed out. */
-  readonly resourceCreateFailed: { readonly pool: string; readonly error: unknown; readonly backoffMs: number };
+  readonly resourceCreateFailed: {
+    /** Name of the pool (`options.name`). */
+    readonly pool: string;
+    /** What `create` threw or rejected with (a `CreateTimeoutError` on timeout). */
+    readonly error: unknown;
+    /** Milliseconds the pool waits before the next create (exponential backoff with jitter). */
+    readonly backoffMs: number;
+  };
   /** A resource was destroyed (its destroy settled, failed or timed out). */
   readonly resourceDestroyed: {
+    /** Name of the pool (`options.name`). */
     readonly pool: string;
+    /** The destroyed resource. */
     readonly resource: T;
+    /** Why the pool destroyed it. */
     readonly reason: DestroyReason;
+    /** What `factory.destroy` threw or rejected with (a `DestroyTimeoutError` on timeout); absent on success. */
     readonly error?: unknown;
   };
   /** An acquire started. */
-  readonly acquireStarted: { readonly pool: string };
+  readonly acquireStarted: {
+    /** Name of the pool (`options.name`). */
+    readonly pool: string;
+  };
   /** An acquire got a lease. */
-  readonly acquireSucceeded: { readonly pool: string; readonly resource: T; readonly waitedMs: number };
+  readonly acquireSucceeded: {
+    /** Name of the pool (`options.name`). */
+    readonly pool: string;
+    /** The lent resource. */
+    readonly resource: T;
+    /** Milliseconds from the acquire call to the grant (0 when served at once without reading the clock). */
+    readonly waitedMs: number;
+  };
   /** An acquire failed (timeout, abort, closed, queue full). */
-  readonly acquireFailed: { readonly pool: string; readonly error: unknown; readonly waitedMs: number };
+  readonly acquireFailed: {
+    /** Name of the pool (`options.name`). */
+    readonly pool: string;
+    /** Why it failed (e.g. `AcquireTimeoutError`, `QueueFullError`, `ClosedError`, the abort reason). */
+    readonly error: unknown;
+    /** Milliseconds the acquire waited before failing (0 when refused before queueing). */
+    readonly waitedMs: number;
+  };
   /** A lease was released (or destroyed or detached by its holder). */
-  readonly released: { readonly pool: string; readonly resource: T; readonly heldMs: number };
+  readonly released: {
+    /** Name of the pool (`options.name`). */
+    readonly pool: string;
+    /** The returned resource. */
+    readonly resource: T;
+    /** Milliseconds the lease was held (NaN if it was lent on the clock-free fast path, before any `released` listener existed). */
+    readonly heldMs: number;
+  };
   /** A lease was held past `leakDetectionMs`; `error.stack` is the acquire stack. */
-  readonly leakDetected: { readonly pool: string; readonly error: Error; readonly heldMs: number };
+  readonly leakDetected: {
+    /** Name of the pool (`options.name`). */
+    readonly pool: string;
+    /** A `LeakDetectedError` whose stack is the call site of the acquire. */
+    readonly error: Error;
+    /** Milliseconds the lease had been held when the leak was reported. */
+    readonly heldMs: number;
+  };
   /** A lease reported by leak detection was returned at last. */
-  readonly leakReturned: { readonly pool: string; readonly resource: T; readonly heldMs: number };
+  readonly leakReturned: {
+    /** Name of the pool (`options.name`). */
+    readonly pool: string;
+    /** The returned resource. */
+    readonly resource: T;
+    /** Milliseconds the lease was held in total, until its return. */
+    readonly heldMs: number;
+  };
   /** `clear()` started a new generation. */
-  readonly poolCleared: { readonly pool: string; readonly generation: number };
+  readonly poolCleared: {
+    /** Name of the pool (`options.name`). */
+    readonly pool: string;
+    /** The new generation number (resources of older generations are destroyed). */
+    readonly generation: number;
+  };
   /** The pool is closed (every destroy settled). */
-  readonly poolClosed: { readonly pool: string };
+  readonly poolClosed: {
+    /** Name of the pool (`options.name`). */
+    readonly pool: string;
+  };
 };
 
 /** A pool of resources (connections, sessions, handles). */
@@ -319,5 +386,8 @@ export interface KeyedPool<K, T> extends EventSource<KeyedPoolEvents<K, T>>, Asy
 
 /** Events of a keyed pool: each pool event with the key added. */
 export type KeyedPoolEvents<K, T> = {
-  readonly [E in keyof PoolEvents<T>]: PoolEvents<T>[E] & { readonly key: K };
+  readonly [E in keyof PoolEvents<T>]: PoolEvents<T>[E] & {
+    /** Key of the sub-pool that emitted the event. */
+    readonly key: K;
+  };
 };
