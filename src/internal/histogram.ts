@@ -12,7 +12,7 @@ const SUB_COUNT = 1 << SUB_BITS; // 16 sub-buckets per power of two
 const MAX_EXPONENT = 41; // 2^41 us ~ 25 days: anything longer lands in the last bucket
 const BUCKET_COUNT = SUB_COUNT + (MAX_EXPONENT - SUB_BITS + 1) * SUB_COUNT;
 
-/** A percentile summary of a {@link Histogram}, in milliseconds. */
+/** A percentile summary of a duration histogram, in milliseconds. */
 export interface HistogramSnapshot {
   /** Values recorded. */
   readonly count: number;

@@ -59,7 +59,7 @@ export interface ExecutorHost {
 }
 
 /**
- * Runs tasks for a {@link Scheduler}. `P` is the payload type, `R` the result type.
+ * Runs tasks for the scheduling core of a pool. `P` is the payload type, `R` the result type.
  *
  * @example
  * ```ts

@@ -45,6 +45,7 @@ export class TaskGroup {
   #firstError: unknown;
   #waiters: (() => void)[] = [];
 
+  /** @internal Created by `pool.group()`; not constructed by users. */
   constructor(pool: GroupHost, options: GroupOptions = {}) {
     const resolved = resolveOptions('group()', options, groupSchema);
     this.#pool = pool;

@@ -49,9 +49,26 @@ export interface TaskPoolStats {
  */
 export type TaskPoolEvents = {
   /** A task started; `waitedMs` is its time in the queue (0 when it started at once). */
-  readonly taskStarted: { readonly taskId: number; readonly waitedMs: number };
+  readonly taskStarted: {
+    /** Id of the task, unique within its pool (1, 2, ...). */
+    readonly taskId: number;
+    /** Time from submission to start, in ms. */
+    readonly waitedMs: number;
+  };
   /** A started task's handler fulfilled; `runMs` from its start. */
-  readonly taskSucceeded: { readonly taskId: number; readonly runMs: number };
+  readonly taskSucceeded: {
+    /** Id of the task, unique within its pool (1, 2, ...). */
+    readonly taskId: number;
+    /** Time from start to the executor's report, in ms. */
+    readonly runMs: number;
+  };
   /** A started task's handler failed (or its runner died); `runMs` from its start. */
-  readonly taskFailed: { readonly taskId: number; readonly runMs: number; readonly error: unknown };
+  readonly taskFailed: {
+    /** Id of the task, unique within its pool (1, 2, ...). */
+    readonly taskId: number;
+    /** Time from start to the executor's report, in ms. */
+    readonly runMs: number;
+    /** What the handler threw or rejected with (or the error of its runner's death). */
+    readonly error: unknown;
+  };
 };

@@ -18,6 +18,7 @@ export type {
   ThreadPoolEvents,
   ThreadPoolStats,
   ThreadRunOptions,
+  Unwrap,
   WorkerStats,
 } from './types.js';
 export type { TaskContext } from './worker/task-context.js';

@@ -19,7 +19,8 @@ export type HandlerName<M> = {
 /** The input type of handler `K` of module `M` (its first parameter). */
 export type TaskInput<M, K extends keyof M> = M[K] extends (input: infer I, ...rest: never[]) => unknown ? I : never;
 
-type Unwrap<T> = T extends Transferred<infer V> ? V : T;
+/** `T` with a `transfer()` wrapper removed: the value a `Transferred<V>` carries, otherwise `T` itself. */
+export type Unwrap<T> = T extends Transferred<infer V> ? V : T;
 
 /** The result type of handler `K` of module `M` (awaited, unwrapped from `transfer()`). */
 export type TaskResult<M, K extends keyof M> = M[K] extends (...args: never[]) => infer R ? Unwrap<Awaited<R>> : never;
@@ -67,16 +68,30 @@ export type ThreadExitReason =
 /** Events of a thread pool (also on `diagnostics_channel` as `poolkit:threads:<event>`). */
 export type ThreadPoolEvents = {
   /** A worker loaded its module, ran `setup`, and takes tasks. */
-  readonly threadStarted: { readonly threadId: number; readonly startMs: number };
+  readonly threadStarted: {
+    /** Ordinal of the worker in this pool (1, 2, ...). */
+    readonly threadId: number;
+    /** Time from spawn to ready (module loaded, `setup` done), in ms. */
+    readonly startMs: number;
+  };
   /** A worker thread is gone. */
   readonly threadExited: {
+    /** Ordinal of the worker in this pool (1, 2, ...). */
     readonly threadId: number;
+    /** The thread's exit code. */
     readonly exitCode: number;
+    /** Why it exited (a `ThreadExitReason`). */
     readonly reason: string;
+    /** The error that killed the thread, if any (`undefined` otherwise). */
     readonly error: unknown;
   };
   /** Workers failed at start `maxStartFailures` times in a row; tasks now fail fast. */
-  readonly breakerOpened: { readonly failures: number; readonly error: unknown };
+  readonly breakerOpened: {
+    /** Consecutive start failures so far. */
+    readonly failures: number;
+    /** The error of the last start failure. */
+    readonly error: unknown;
+  };
 };
 
 /** One worker in `stats().workers`. */
