@@ -299,7 +299,7 @@ export type PoolEvents<T> = {
     /** Milliseconds the acquire waited before failing (0 when refused before queueing). */
     readonly waitedMs: number;
   };
-  /** A lease was released (or destroyed or detached by its holder). */
+  /** A lease was released with `release()` (a holder that destroys or detaches its lease emits `resourceDestroyed` or nothing). */
   readonly released: {
     /** Name of the pool (`options.name`). */
     readonly pool: string;
