@@ -6,12 +6,14 @@
  *
  * @module
  */
+
 import { performance } from 'node:perf_hooks';
 import type { ConnectionOptions, Connection as CoreConnection } from 'mysql2';
 import type { Connection } from 'mysql2/promise';
 import { invalidOption } from '../../internal/options.js';
 import type { DestroyContext, Factory, FactoryContext } from '../../resource/types.js';
 import { closesPolitely } from '../destroy-reason.js';
+import { cachedDriver, watchLiveness } from '../liveness-state.js';
 import { loadDriver } from '../load-driver.js';
 import { isFatalMysqlError } from './classify.js';
 import {
@@ -187,14 +189,10 @@ export function mysqlFactoryWithoutReset(options: MysqlFactoryOptions): Factory<
   const marginMs = options.waitTimeoutMarginMs ?? 5000;
   if (!(typeof marginMs === 'number' && marginMs >= 0)) invalidOption('waitTimeoutMarginMs', 'a number >= 0', marginMs);
   const onError = options.onConnectionError ?? (() => {});
-  let driver: Promise<MysqlDriver> | undefined;
+  const driver = cachedDriver(() => loadMysql(options.driver));
 
   async function create(context: FactoryContext): Promise<Connection> {
-    driver ??= loadMysql(options.driver);
-    const mysql = await driver.catch((error: unknown) => {
-      driver = undefined;
-      throw error;
-    });
+    const mysql = await driver();
     const core = mysql.createConnection(options.connection ?? {});
     const state = trackConnection(core, onError);
     const connection = core.promise();
@@ -227,16 +225,6 @@ export function mysqlFactoryWithoutReset(options: MysqlFactoryOptions): Factory<
     // Periodic idle check without a round trip: retire before the server's wait_timeout does.
     keepAlive: (connection) => isAlive(connection) && !nearWaitTimeout(connection, marginMs),
     isBroken: (connection, error) => !isAlive(connection) || isFatalMysqlError(error),
-    watch(connection, dead) {
-      const state = connectionState(connection);
-      if (state.dead) {
-        dead(state.error);
-        return;
-      }
-      state.onDead = dead;
-      return () => {
-        state.onDead = undefined;
-      };
-    },
+    watch: (connection, dead) => watchLiveness(connectionState(connection), dead),
   };
 }

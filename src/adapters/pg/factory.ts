@@ -5,9 +5,11 @@
  *
  * @module
  */
+
 import type { Client, ClientConfig } from 'pg';
 import type { DestroyContext, Factory, FactoryContext } from '../../resource/types.js';
 import { closesPolitely } from '../destroy-reason.js';
+import { cachedDriver, watchLiveness } from '../liveness-state.js';
 import { loadDriver } from '../load-driver.js';
 import { isFatalPgError } from './classify.js';
 import { clientState, cutClient, isAlive, markClosing, queryWithSignal, trackClient } from './liveness.js';
@@ -134,31 +136,15 @@ export function createPgFactory(options: PgFactoryOptions = {}): Factory<Client>
 
 /** The factory minus `reset`, for `createPgPool`, which runs the reset itself (see adapter-lease.ts). */
 export function pgFactoryWithoutReset(options: PgFactoryOptions): Factory<Client> {
-  let driver: Promise<PgDriver> | undefined;
+  const driver = cachedDriver(() => loadPg(options.driver));
   return {
     async create(context) {
-      driver ??= loadPg(options.driver);
-      // A failed load (driver missing) is not cached, so installing the driver later works.
-      const Pg = await driver.catch((error: unknown) => {
-        driver = undefined;
-        throw error;
-      });
-      return connectClient(Pg, options, context);
+      return connectClient(await driver(), options, context);
     },
     destroy: endClient,
     validate: ping,
     keepAlive: ping,
     isBroken: (client, error) => !isAlive(client) || isFatalPgError(error),
-    watch(client, dead) {
-      const state = clientState(client);
-      if (state.dead) {
-        dead(state.error);
-        return;
-      }
-      state.onDead = dead;
-      return () => {
-        state.onDead = undefined;
-      };
-    },
+    watch: (client, dead) => watchLiveness(clientState(client), dead),
   };
 }

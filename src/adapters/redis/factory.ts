@@ -6,9 +6,11 @@
  *
  * @module
  */
+
 import type { createClient, RedisClientOptions } from 'redis';
 import type { DestroyContext, Factory, FactoryContext } from '../../resource/types.js';
 import { closesPolitely } from '../destroy-reason.js';
+import { cachedDriver, watchLiveness } from '../liveness-state.js';
 import { loadDriver } from '../load-driver.js';
 import { isFatalRedisError } from './classify.js';
 
@@ -159,31 +161,16 @@ export function resetRedisClient(client: RedisClient): boolean {
  * `poolkit/resource`. `createRedisPool` uses it.
  */
 export function createRedisFactory(options: RedisFactoryOptions = {}): Factory<RedisClient> {
-  let driver: Promise<RedisDriver> | undefined;
+  const driver = cachedDriver(() => loadRedis(options.driver));
   return {
     async create(context) {
-      driver ??= loadRedis(options.driver);
-      const redis = await driver.catch((error: unknown) => {
-        driver = undefined;
-        throw error;
-      });
-      return connectClient(redis, options, context);
+      return connectClient(await driver(), options, context);
     },
     destroy: closeClient,
     validate: ping,
     keepAlive: ping,
     reset: resetRedisClient,
     isBroken: (client, error) => !isRedisClientAlive(client) || isFatalRedisError(error),
-    watch(client, dead) {
-      const state = stateOf(client);
-      if (state.dead) {
-        dead(state.error);
-        return;
-      }
-      state.onDead = dead;
-      return () => {
-        state.onDead = undefined;
-      };
-    },
+    watch: (client, dead) => watchLiveness(stateOf(client), dead),
   };
 }
