@@ -16,6 +16,38 @@ export interface LivenessState {
   onDead: ((error?: unknown) => void) | undefined;
 }
 
+/** The part of a driver connection (pg `Client`, mysql2 connection, node-redis client) the adapters listen to. */
+export interface DeathEvents {
+  /** Subscribes to the connection's `'error'` and `'end'` events. */
+  on(event: 'error' | 'end', listener: (error?: Error) => void): unknown;
+}
+
+/**
+ * Marks `state` dead on the connection's first `'error'` or `'end'`, calls the pool's watcher,
+ * and tells `onError` about the first error only (pg emits twice for one death: the 57P01 message,
+ * then "Connection terminated unexpectedly"). The `'error'` listener stays for the connection's
+ * whole life, so a spontaneous error never crashes the process.
+ */
+export function listenForDeath<S extends LivenessState>(
+  connection: DeathEvents,
+  state: S,
+  onError: (error: unknown) => void,
+): S {
+  const die = (error?: unknown) => {
+    if (state.dead) return;
+    state.dead = true;
+    state.error = error;
+    state.onDead?.(error);
+  };
+  connection.on('error', (error) => {
+    if (state.dead) return;
+    die(error);
+    onError(error);
+  });
+  connection.on('end', () => die());
+  return state;
+}
+
 /**
  * The resource pool's `watch` hook over a {@link LivenessState}: reports a connection that is
  * already dead at once, otherwise subscribes until the returned function is called.

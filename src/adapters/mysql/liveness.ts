@@ -5,9 +5,11 @@
  *
  * @module
  */
+
 import { performance } from 'node:perf_hooks';
 import type { Connection as CoreConnection } from 'mysql2';
 import type { Connection } from 'mysql2/promise';
+import { listenForDeath } from '../liveness-state.js';
 
 /** What is known about one connection. */
 export interface MysqlConnectionState {
@@ -38,19 +40,7 @@ export function trackConnection(
     waitTimeoutMs: Number.POSITIVE_INFINITY,
   };
   states.set(core, state);
-  const die = (error?: unknown) => {
-    if (state.dead) return;
-    state.dead = true;
-    state.error = error;
-    state.onDead?.(error);
-  };
-  core.on('error', (error: Error) => {
-    if (state.dead) return;
-    die(error);
-    onError(error, core);
-  });
-  core.on('end', () => die());
-  return state;
+  return listenForDeath(core, state, (error) => onError(error, core));
 }
 
 /** The callback-API connection under a promise connection (mysql2 keeps it as `.connection`). */

@@ -7,6 +7,7 @@
  * @module
  */
 import type { Client } from 'pg';
+import { listenForDeath } from '../liveness-state.js';
 
 /** What is known about one client. */
 export interface PgClientState {
@@ -33,21 +34,7 @@ interface PgClientInternals {
 export function trackClient(client: Client, onError: (error: unknown, client: Client) => void): PgClientState {
   const state: PgClientState = { dead: false, error: undefined, onDead: undefined };
   states.set(client, state);
-  const die = (error?: unknown) => {
-    if (state.dead) return;
-    state.dead = true;
-    state.error = error;
-    state.onDead?.(error);
-  };
-  client.on('error', (error: Error) => {
-    // pg emits twice for one death (the 57P01 message, then "Connection terminated
-    // unexpectedly"): report the first, swallow the rest.
-    if (state.dead) return;
-    die(error);
-    onError(error, client);
-  });
-  client.on('end', () => die());
-  return state;
+  return listenForDeath(client, state, (error) => onError(error, client));
 }
 
 /** The tracked state of `client` (a dead placeholder for a client this adapter did not create). */

@@ -10,7 +10,7 @@
 import type { createClient, RedisClientOptions } from 'redis';
 import type { DestroyContext, Factory, FactoryContext } from '../../resource/types.js';
 import { closesPolitely } from '../destroy-reason.js';
-import { cachedDriver, watchLiveness } from '../liveness-state.js';
+import { cachedDriver, type LivenessState, listenForDeath, watchLiveness } from '../liveness-state.js';
 import { loadDriver } from '../load-driver.js';
 import { isFatalRedisError } from './classify.js';
 
@@ -40,15 +40,9 @@ export interface RedisFactoryOptions {
   readonly onClientError?: (error: unknown, client: RedisClient) => void;
 }
 
-interface RedisClientState {
-  dead: boolean;
-  error: unknown;
-  onDead: ((error?: unknown) => void) | undefined;
-}
+const states = new WeakMap<object, LivenessState>();
 
-const states = new WeakMap<object, RedisClientState>();
-
-function stateOf(client: RedisClient): RedisClientState {
+function stateOf(client: RedisClient): LivenessState {
   return states.get(client) ?? { dead: true, error: undefined, onDead: undefined };
 }
 
@@ -57,22 +51,10 @@ export function isRedisClientAlive(client: RedisClient): boolean {
   return !stateOf(client).dead && client.isReady;
 }
 
-function track(client: RedisClient, onError: (error: unknown, client: RedisClient) => void): RedisClientState {
-  const state: RedisClientState = { dead: false, error: undefined, onDead: undefined };
+function track(client: RedisClient, onError: (error: unknown, client: RedisClient) => void): LivenessState {
+  const state: LivenessState = { dead: false, error: undefined, onDead: undefined };
   states.set(client, state);
-  const die = (error?: unknown) => {
-    if (state.dead) return;
-    state.dead = true;
-    state.error = error;
-    state.onDead?.(error);
-  };
-  client.on('error', (error: unknown) => {
-    if (state.dead) return;
-    die(error);
-    onError(error, client);
-  });
-  client.on('end', () => die());
-  return state;
+  return listenForDeath(client, state, (error) => onError(error, client));
 }
 
 /** Loads `redis` (or uses the injected driver). */
