@@ -34,8 +34,13 @@ export interface HistogramSnapshot {
 
 function bucketOf(micros: number): number {
   if (micros < SUB_COUNT) return micros;
-  // Above 2^31 us clz32 no longer applies: fall back to log2 (rare: a task of 35 minutes).
-  const exponent = micros < 0x80000000 ? 31 - Math.clz32(micros) : Math.floor(Math.log2(micros));
+  if (micros < 0x80000000) {
+    // Integer-only path (every duration under 35 minutes): the 4 bits after the leading one pick
+    // the sub-bucket. A division by a power of two here cost a tenth of a no-op task's CPU.
+    const exponent = 31 - Math.clz32(micros);
+    return ((exponent - SUB_BITS + 1) << SUB_BITS) + ((micros >>> (exponent - SUB_BITS)) & (SUB_COUNT - 1));
+  }
+  const exponent = Math.floor(Math.log2(micros));
   if (exponent > MAX_EXPONENT) return BUCKET_COUNT - 1;
   const sub = Math.floor(micros / 2 ** (exponent - SUB_BITS)) - SUB_COUNT;
   return SUB_COUNT + (exponent - SUB_BITS) * SUB_COUNT + sub;

@@ -8,6 +8,7 @@
  */
 import type { DeadlineEntry } from '../internal/deadline-heap.js';
 import type { DequeHandle } from '../internal/deque.js';
+import { retainShape } from '../internal/shape.js';
 import type { ExecutorTask } from './executor.js';
 
 /** Where a task is; only the core changes it. */
@@ -84,6 +85,22 @@ export class TaskRecord<P, R> implements ExecutorTask<P, R> {
     this.owner.report(this as TaskRecord<unknown, unknown>, false, error);
   }
 }
+
+// See retainShape: keeps TaskRecord's hidden class, hence the optimized scheduling path, across
+// major GCs that run while no task exists.
+// Its clock fields get fractional values first, so the hidden class is the one with double fields
+// that real tasks end up with (a Smi-to-double change would otherwise fork the class every time).
+const template = retainShape(
+  new TaskRecord<unknown, unknown>(
+    { report() {}, sharedSignal: new AbortController().signal },
+    0,
+    () => undefined,
+    Number.POSITIVE_INFINITY,
+    Number.POSITIVE_INFINITY,
+  ),
+);
+template.enqueuedAt = 0.5;
+template.startedAt = 0.5;
 
 let capturing: TaskRecord<unknown, unknown> | undefined;
 

@@ -45,4 +45,14 @@ describe('Histogram', () => {
       { seed: PROPERTY_SEED, numRuns: 200 },
     );
   });
+
+  it('keeps the same precision on both sides of 2^31 us (the integer and the log2 paths)', () => {
+    for (const valueMs of [2_147_483.647, 2_147_483.648, 5_000_000, 86_400_000]) {
+      const histogram = new Histogram();
+      histogram.record(valueMs);
+      const estimate = histogram.quantile(0.5);
+      expect(estimate).toBeGreaterThanOrEqual(valueMs - 0.0005);
+      expect(estimate).toBeLessThanOrEqual(valueMs * 1.07);
+    }
+  });
 });
