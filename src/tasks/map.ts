@@ -10,6 +10,10 @@
  * (`return()`), and the error is thrown from `next()`. Breaking out of `for await` does the same
  * without an error.
  *
+ * The map works on any scheduler: the pool passes a {@link MapPayloads} maker that turns items
+ * into its scheduler's payloads (`TaskPool`: one closure per window slot; `ThreadPool`: a task
+ * entry per item).
+ *
  * @module
  */
 import { AbortError, InvalidOptionError } from '../internal/errors.js';
@@ -40,20 +44,38 @@ const mapSchema = {
   signal: customOption<AbortSignal | undefined>('an AbortSignal', (value) => value instanceof AbortSignal),
 };
 
-type Fn = TaskFunction<unknown>;
-type Task = TaskRecord<Fn, unknown>;
+/**
+ * Makes the scheduler payloads of one map run. Called once per run with the window size and the
+ * run's slot table (`items[slot]` holds the item of `slot` while its task is in flight, and is
+ * cleared when it settles); returns the function giving the payload of an item entering `slot`.
+ */
+export type MapPayloads<P, T> = (window: number, items: readonly (T | undefined)[]) => (item: T, slot: number) => P;
+
 type Step<U> = IteratorResult<U, undefined>;
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 const EMPTY = Symbol('map.empty');
 
-/** Creates the map iterator (validation happens here, at the call). */
-export function mapTasks<T, U>(
-  core: Scheduler<Fn, unknown>,
-  input: Iterable<T> | AsyncIterable<T>,
+/**
+ * `TaskPool`'s payloads: one handler closure per window slot, made once, reading its slot's item
+ * when the task starts (no closure per item).
+ */
+export function slotFunctions<T, U>(
   fn: (item: T, signal: AbortSignal) => U | PromiseLike<U>,
+): MapPayloads<TaskFunction<unknown>, T> {
+  return (window, items) => {
+    const fns = Array.from({ length: window }, (_, slot) => (signal: AbortSignal) => fn(items[slot] as T, signal));
+    return (_item, slot) => fns[slot] as TaskFunction<unknown>;
+  };
+}
+
+/** Creates the map iterator (validation happens here, at the call). `U` is the type of the results. */
+export function mapTasks<P, T, U>(
+  core: Scheduler<P, unknown>,
+  input: Iterable<T> | AsyncIterable<T>,
+  payloads: MapPayloads<P, T>,
   options: MapOptions | undefined,
-): AsyncIterableIterator<Awaited<U>> {
+): AsyncIterableIterator<U> {
   if (input === null || typeof input !== 'object' || !(Symbol.iterator in input || Symbol.asyncIterator in input)) {
     if (typeof input !== 'string') {
       throw new InvalidOptionError(`Expected \`input\` to be an iterable or async iterable, got \`${String(input)}\``, {
@@ -64,11 +86,11 @@ export function mapTasks<T, U>(
   }
   const resolved = resolveOptions('map()', options, mapSchema);
   const window = resolved.concurrency ?? (core.concurrency < Number.POSITIVE_INFINITY ? core.concurrency : 64);
-  return new MapRun<T, Awaited<U>>(core, input, fn as never, window, resolved.ordered, resolved.signal);
+  return new MapRun<P, T, U>(core, input, payloads, window, resolved.ordered, resolved.signal);
 }
 
-class MapRun<T, U> implements AsyncIterableIterator<U>, TaskSink {
-  readonly #core: Scheduler<Fn, unknown>;
+class MapRun<P, T, U> implements AsyncIterableIterator<U>, TaskSink {
+  readonly #core: Scheduler<P, unknown>;
   readonly #input: Iterable<T> | AsyncIterable<T>;
   readonly #window: number;
   readonly #ordered: boolean;
@@ -77,11 +99,11 @@ class MapRun<T, U> implements AsyncIterableIterator<U>, TaskSink {
   #syncSource: Iterator<T> | undefined;
   #asyncSource: AsyncIterator<T> | undefined;
   /** In-flight tasks by slot, to cancel them on stop. A slot is taken at start, freed at settle. */
-  readonly #tasks: (Task | undefined)[];
-  /** Per slot: the item, its input index, and one handler closure made once (no closure per item). */
+  readonly #tasks: (TaskRecord<P, unknown> | undefined)[];
+  /** Per slot: the item and its input index. */
   readonly #slotItems: (T | undefined)[];
   readonly #slotIndex: number[];
-  readonly #slotFns: Fn[];
+  readonly #payloadOf: (item: T, slot: number) => P;
   readonly #freeSlots: number[];
   /** Ordered: finished values by slot; unordered: a FIFO ring of finished values. */
   readonly #values: unknown[];
@@ -98,9 +120,9 @@ class MapRun<T, U> implements AsyncIterableIterator<U>, TaskSink {
   #wakeFail: ((error: unknown) => void) | undefined;
 
   constructor(
-    core: Scheduler<Fn, unknown>,
+    core: Scheduler<P, unknown>,
     input: Iterable<T> | AsyncIterable<T>,
-    fn: (item: T, signal: AbortSignal) => U | PromiseLike<U>,
+    payloads: MapPayloads<P, T>,
     window: number,
     ordered: boolean,
     signal: AbortSignal | undefined,
@@ -115,10 +137,7 @@ class MapRun<T, U> implements AsyncIterableIterator<U>, TaskSink {
     this.#values = new Array(window).fill(EMPTY);
     this.#slotItems = new Array(window).fill(undefined);
     this.#slotIndex = new Array(window).fill(0);
-    this.#slotFns = Array.from(
-      { length: window },
-      (_, slot) => (signal: AbortSignal) => fn(this.#slotItems[slot] as T, signal),
-    );
+    this.#payloadOf = payloads(window, this.#slotItems);
     this.#freeSlots = Array.from({ length: window }, (_, slot) => window - 1 - slot);
   }
 
@@ -283,7 +302,7 @@ class MapRun<T, U> implements AsyncIterableIterator<U>, TaskSink {
     const slot = this.#freeSlots.pop() as number; // the window guarantees a free slot
     this.#slotItems[slot] = item;
     this.#slotIndex[slot] = index;
-    const task = this.#core.create(this.#slotFns[slot] as Fn, undefined);
+    const task = this.#core.create(this.#payloadOf(item, slot), undefined);
     task.tag = slot;
     // Handlers of this map share the map's controller: no controller per item (the core still
     // gives a task its own when a run timeout applies).

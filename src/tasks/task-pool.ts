@@ -10,7 +10,7 @@ import { enumOption, resolveOptions } from '../internal/options.js';
 import { AsyncExecutor, type TaskFunction } from './async-executor.js';
 import { type DeadlockMode, deadlockContext, deadlockError, insideTaskOf, warnDeadlock } from './deadlock.js';
 import { type GroupOptions, TaskGroup } from './group.js';
-import { type MapOptions, mapTasks } from './map.js';
+import { type MapOptions, mapTasks, slotFunctions } from './map.js';
 import { type RunOptions, type SchedulingOptions, schedulingOptionSchema } from './options.js';
 import { type CloseOptions, Scheduler } from './scheduler.js';
 import type { TaskPoolEvents, TaskPoolStats } from './stats.js';
@@ -125,7 +125,7 @@ export class TaskPool implements AsyncDisposable, EventSource<TaskPoolEvents> {
     options?: MapOptions,
   ): AsyncIterableIterator<Awaited<U>> {
     checkFunction(fn);
-    return mapTasks(this.#core, input, fn, options);
+    return mapTasks<AnyFunction, T, Awaited<U>>(this.#core, input, slotFunctions(fn), options);
   }
 
   /**
