@@ -3,8 +3,12 @@
  *
  * @module
  */
+
+export type { GroupOptions } from '../tasks/group.js';
+export type { MapOptions } from '../tasks/map.js';
 export type { BreakerState } from './breaker.js';
 export type { ThreadPoolOptions } from './options.js';
+export { ThreadGroup } from './thread-group.js';
 export { createThreadPool, ThreadPool } from './thread-pool.js';
 export { isTransferred, type TransferItem, type Transferred, transfer } from './transfer.js';
 export type {

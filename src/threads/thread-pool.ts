@@ -9,7 +9,10 @@
 import type { Clock } from '../internal/clock.js';
 import { Emitter, type EventSource } from '../internal/events.js';
 import { invalidOption } from '../internal/options.js';
+import type { GroupOptions } from '../tasks/group.js';
+import { type MapOptions, mapTasks } from '../tasks/map.js';
 import { type CloseOptions, Scheduler } from '../tasks/scheduler.js';
+import type { TaskSink } from '../tasks/task-record.js';
 import { StartBreaker } from './breaker.js';
 import { DispatchWindow } from './dispatch-window.js';
 import { workerEntryUrl } from './entry-url.js';
@@ -17,6 +20,7 @@ import { InlineExecutor } from './inline-executor.js';
 import { moduleUrlOf, resolveThreadPoolOptions, type ThreadPoolOptions } from './options.js';
 import { TaskEntry, type ThreadPayload } from './task-entry.js';
 import { ThreadExecutor } from './thread-executor.js';
+import { ThreadGroup, type ThreadGroupStart } from './thread-group.js';
 import { findTransferables, type TransferItem } from './transfer.js';
 import type {
   AnyWorkerModule,
@@ -150,6 +154,85 @@ export class ThreadPool<M = AnyWorkerModule> implements EventSource<ThreadPoolEv
     return this.#scheduler.tryRun(this.#entry(name, input, transfer, retries), rest);
   }
 
+  /**
+   * Fire and forget: runs handler `name` like {@link ThreadPool.run}, without a promise. The
+   * task's error goes to the pool's `onError` option (rethrown asynchronously without one); a
+   * cancellation through the task's own `signal` is not an error. Throws synchronously when the
+   * pool refuses the task (`ClosedError`, `QueueFullError`) or an argument is invalid.
+   */
+  submit<K extends HandlerName<M>>(name: K, ...args: RunArgs<TaskInput<M, K>>): void;
+  submit(name: string, input?: unknown, options?: ThreadRunOptions): void {
+    if (this.#handlerRunMs !== undefined && options?.priority === undefined) options = this.#shortFirst(name, options);
+    if (options === undefined || (options.transfer === undefined && options.retries === undefined)) {
+      this.#scheduler.submit(this.#entry(name, input, undefined, this.#retries), options);
+      return;
+    }
+    const [transfer, retries, rest] = splitRunOptions(input, options, this.#retries);
+    this.#scheduler.submit(this.#entry(name, input, transfer, retries), rest);
+  }
+
+  /**
+   * Runs handler `name` on every item of `input` (an iterable or async iterable) with at most
+   * `concurrency` items at once (and within the pool's own limits), pulling the next item only
+   * as the consumer frees the window: memory stays O(concurrency) for any input length. Yields
+   * results in input order (`ordered: true`, the default) or as they complete. The first error
+   * stops the map: it cancels the running tasks, closes the input and is thrown from the
+   * iterator; breaking out of the loop cancels what runs. The same implementation as
+   * `TaskPool.map`; items are structured-cloned (no transfer) with the pool's `retries`.
+   */
+  map<K extends HandlerName<M>>(
+    name: K,
+    input: Iterable<TaskInput<M, K>> | AsyncIterable<TaskInput<M, K>>,
+    options?: MapOptions,
+  ): AsyncIterableIterator<TaskResult<M, K>>;
+  map(
+    name: string,
+    input: Iterable<unknown> | AsyncIterable<unknown>,
+    options?: MapOptions,
+  ): AsyncIterableIterator<unknown> {
+    if (typeof name !== 'string') invalidOption('name', 'a string (a handler exported by the worker module)', name);
+    const retries = this.#retries;
+    return mapTasks<ThreadPayload, unknown, unknown>(
+      this.#scheduler,
+      input,
+      () => (item) => new TaskEntry(name, item, undefined, retries),
+      options,
+    );
+  }
+
+  /**
+   * A group of tasks that can be awaited together (`group.wait()`), like Go's errgroup or pond's
+   * groups, as `TaskPool.group` makes. With `failFast` (the default) the first error aborts the
+   * group's other tasks: queued ones never start, running ones are cancelled.
+   */
+  group(options?: GroupOptions): ThreadGroup<M> {
+    return new ThreadGroup<M>(this.#startInGroup, options);
+  }
+
+  /**
+   * Starts a group's task. Its outcome comes through a sink, called by the scheduler before it
+   * frees the task's slot, so a failure aborts the group before a queued sibling could start.
+   */
+  readonly #startInGroup: ThreadGroupStart = (name, input, options, fail) => {
+    if (this.#handlerRunMs !== undefined && options.priority === undefined) {
+      options = this.#shortFirst(name, options) as ThreadRunOptions;
+    }
+    const [transfer, retries, rest] = splitRunOptions(input, options, this.#retries);
+    const task = this.#scheduler.create(this.#entry(name, input, transfer, retries), rest);
+    return new Promise((resolve, reject) => {
+      const sink: TaskSink = {
+        settle(_task, ok, value) {
+          if (ok) resolve(value);
+          else {
+            fail(value);
+            reject(value);
+          }
+        },
+      };
+      this.#scheduler.enqueue(task, sink);
+    });
+  };
+
   /** `queueOrder: 'shortest-first'`: priority 1 for handlers faster than the pool's average. */
   #shortFirst(name: string, options: ThreadRunOptions | undefined): ThreadRunOptions | undefined {
     const average = (this.#handlerRunMs as Map<string, number>).get(name);
@@ -170,6 +253,29 @@ export class ThreadPool<M = AnyWorkerModule> implements EventSource<ThreadPoolEv
   /** Starts queued tasks again. */
   resume(): void {
     this.#scheduler.resume();
+  }
+
+  /** Whether the pool is paused. */
+  get isPaused(): boolean {
+    return this.#scheduler.isPaused;
+  }
+
+  /**
+   * The `concurrency` option in force: a cap on tasks started at once (the real limit is also
+   * threads x window). `Infinity` by default.
+   */
+  get concurrency(): number {
+    return this.#scheduler.concurrency;
+  }
+
+  /** Tasks started and not yet reported: on a thread, or waiting for one after a rescue. */
+  get running(): number {
+    return this.#scheduler.running;
+  }
+
+  /** Tasks waiting in the queue. */
+  get queued(): number {
+    return this.#scheduler.queued;
   }
 
   /**
@@ -197,6 +303,11 @@ export class ThreadPool<M = AnyWorkerModule> implements EventSource<ThreadPoolEv
   /** Resolves when nothing is queued (tasks may still run). */
   onEmpty(): Promise<void> {
     return this.#scheduler.onEmpty();
+  }
+
+  /** Resolves when fewer than `size` tasks are queued (p-queue's `onSizeLessThan`); `size` is a number >= 1. */
+  onSizeLessThan(size: number): Promise<void> {
+    return this.#scheduler.onSizeLessThan(size);
   }
 
   /** Backpressure: resolves when a task submitted now would not be refused for a full queue. */
