@@ -40,6 +40,45 @@ async function scenario(pool: ThreadPool<BasicModule>): Promise<Outcome[]> {
   return results;
 }
 
+/** The same map calls on either pool: results, an unordered run, a failure and a break. */
+async function mapScenario(pool: ThreadPool<BasicModule>): Promise<unknown[]> {
+  const results: unknown[] = [];
+  const sums: number[] = [];
+  const pairs = [1, 2, 3, 4, 5].map((a) => ({ a, b: 10 }));
+  for await (const sum of pool.map('add', pairs, { concurrency: 2 })) sums.push(sum);
+  results.push(sums);
+  const echoed: unknown[] = [];
+  async function* source(): AsyncGenerator<unknown> {
+    yield* ['x', { nested: [1n] }, new Date(0)];
+  }
+  for await (const value of pool.map('later', source(), { ordered: false, concurrency: 1 })) echoed.push(value);
+  results.push(echoed.length, echoed);
+  const seen: number[] = [];
+  results.push(
+    await outcome(
+      (async () => {
+        const inputs = [{ message: 'x', code: 'E_MAP' }];
+        for await (const value of pool.map('fail', inputs)) seen.push(value);
+      })(),
+    ),
+  );
+  let closed = false;
+  function* endless(): Generator<{ a: number; b: number }> {
+    try {
+      for (let a = 0; ; a++) yield { a, b: 1 };
+    } finally {
+      closed = true;
+    }
+  }
+  for await (const value of pool.map('add', endless(), { concurrency: 3 })) {
+    results.push(value);
+    break;
+  }
+  await pool.onIdle();
+  results.push(closed, seen, pool.running, pool.queued);
+  return results;
+}
+
 describe('inline mode', () => {
   it('gives the same results and errors as threads for the same handlers', async () => {
     const threaded = basicPool();
@@ -55,6 +94,24 @@ describe('inline mode', () => {
     expect(fromThreads[6]).toMatchObject({ ok: false, code: 'POOLKIT_DATA_CLONE' });
     expect(inline.stats().threads.total).toBe(0);
     expect(inline.stats().succeeded).toBe(threaded.stats().succeeded);
+    await closeAndCheck(threaded);
+    await closeAndCheck(inline);
+  });
+
+  it('gives the same map results, failures and early exits as threads', async () => {
+    const threaded = basicPool({ maxThreads: 2 });
+    const inline = basicPool({ inline: true });
+    const [fromThreads, fromInline] = [await mapScenario(threaded), await mapScenario(inline)];
+    expect(fromInline).toEqual(fromThreads);
+    expect(fromThreads[0]).toEqual([11, 12, 13, 14, 15]);
+    expect(fromThreads[3]).toMatchObject({
+      ok: false,
+      name: 'RangeError',
+      code: 'E_MAP',
+      cause: 'TypeError: inner cause',
+    });
+    expect(fromThreads.slice(4)).toEqual([1, true, [], 0, 0]);
+    expect(inline.stats().threads.total).toBe(0);
     await closeAndCheck(threaded);
     await closeAndCheck(inline);
   });
