@@ -4,7 +4,8 @@
  *
  * - `noop-run`: 100k no-op async tasks, one call per task (`pool.run`, `limit(fn)`, `queue.add`,
  *   `q.pushAsync`), concurrency 16, then await them all. promise-pool has no per-task call: it
- *   runs the same 100k tasks through its only API (`for(items).process`).
+ *   runs the same 100k tasks through its only API (`for(items).process`). `bare limiter (floor)`
+ *   is no library but the least code that returns a promise per task (see bareLimiter).
  * - `noop-map`: 100k items through each library's bulk API: `for await (... of pool.map())`,
  *   `limit.map`, `queue.addAll`, `async.mapLimit`, `PromisePool.for().process()`; concurrency 16.
  * - `abort-queued`: 20k tasks, concurrency 8, every other one aborted right after submission while
@@ -107,6 +108,47 @@ function checked(fn: (signal: AbortSignal) => Promise<number>, signal: AbortSign
   };
 }
 
+/**
+ * Not a library: the smallest promise-returning limiter that can pass noop-run (a flat queue,
+ * `.then` completion, no stats, deadlines, cancellation or errors of its own). It shows the floor
+ * that any per-task promise API pays on this machine, so the other ratios can be read against it.
+ */
+function bareLimiter(concurrency: number): (fn: () => Promise<number>) => Promise<number> {
+  let running = 0;
+  let head = 0;
+  const queue: unknown[] = [];
+  const start = (fn: () => Promise<number>, resolve: (value: number) => void, reject: (error: unknown) => void) => {
+    running++;
+    fn().then(
+      (value) => {
+        resolve(value);
+        next();
+      },
+      (error: unknown) => {
+        reject(error);
+        next();
+      },
+    );
+  };
+  const next = () => {
+    running--;
+    if (head === queue.length) return;
+    const fn = queue[head] as () => Promise<number>;
+    const resolve = queue[head + 1] as (value: number) => void;
+    const reject = queue[head + 2] as (error: unknown) => void;
+    queue[head] = queue[head + 1] = queue[head + 2] = undefined;
+    head += 3;
+    if (head === queue.length) queue.length = head = 0;
+    start(fn, resolve, reject);
+  };
+  return (fn) =>
+    new Promise<number>((resolve, reject) => {
+      if (running < concurrency) start(fn, resolve, reject);
+      else queue.push(fn, resolve, reject);
+    });
+}
+const bareRun = bareLimiter(CONCURRENCY);
+
 const poolAbort = createTaskPool({ concurrency: ABORT_CONCURRENCY });
 const limitAbort = pLimit(ABORT_CONCURRENCY);
 const queueAbort = new PQueue({ concurrency: ABORT_CONCURRENCY });
@@ -125,6 +167,7 @@ export default defineSuite({
         'p-limit': { run: () => runAll((fn) => limitRun(fn)) },
         'p-queue': { run: () => runAll((fn) => queueRun.add(fn)) },
         'async.queue': { run: () => runAll((fn) => asyncRun.pushAsync(fn)) },
+        'bare limiter (floor)': { run: () => runAll((fn) => bareRun(fn)) },
         // No per-task call in promise-pool: its bulk API, so not a like-for-like figure.
         'promise-pool (bulk)': {
           run: async () => {
