@@ -122,7 +122,7 @@ export class ThreadPool<M = AnyWorkerModule> implements EventSource<ThreadPoolEv
           handlerRunMs: this.#handlerRunMs,
         });
     this.#executor = executor instanceof ThreadExecutor ? executor : undefined;
-    this.#scheduler = new Scheduler(executor, resolved, 'ThreadPool');
+    this.#scheduler = new Scheduler(executor, resolved, 'ThreadPool', 'threads');
   }
 
   /**
