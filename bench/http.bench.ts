@@ -33,6 +33,10 @@ async function startServer(): Promise<number> {
   port = await new Promise<number>((resolve) => {
     child?.stdout?.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
   });
+  // The server must not keep the bench process alive once the cases are done ('exit' stops it).
+  child.unref();
+  (child.stdout as net.Socket | null)?.unref();
+  (child.channel as { unref(): void } | null | undefined)?.unref();
   return port;
 }
 
