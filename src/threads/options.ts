@@ -123,13 +123,19 @@ export interface ThreadPoolOptions extends SchedulingOptions {
    */
   readonly inline?: boolean;
   /**
-   * Order of queued tasks of equal `priority`: `'fifo'` (submission order), or `'shortest-first'`,
-   * which gives the tasks of handlers whose measured average run time is below the pool's average
-   * a priority of 1 instead of 0 (unless the call sets `priority`), so short tasks stop waiting
-   * behind long ones in the queue. Aging (`priorityAgingMs`) still bounds how long a long task waits.
-   * @default 'fifo'
+   * Order of queued tasks of equal `priority`:
+   * - `'auto'`: submission order, except that the tasks of a handler whose measured average run
+   *   time is under a tenth of the pool's average get priority 1 instead of 0 (unless the call sets
+   *   `priority`). Only a mix of very short and long handlers changes the order: tiny tasks stop
+   *   waiting behind long ones in the queue (head-of-line blocking), and handlers of similar
+   *   length stay in FIFO order.
+   * - `'fifo'`: submission order, always (piscina's order).
+   * - `'shortest-first'`: like `'auto'` with the threshold at the pool's average instead of a tenth.
+   *
+   * Aging (`priorityAgingMs`) bounds how long the other tasks wait in either non-FIFO mode.
+   * @default 'auto'
    */
-  readonly queueOrder?: 'fifo' | 'shortest-first';
+  readonly queueOrder?: 'auto' | 'fifo' | 'shortest-first';
   /**
    * Prefix of the thread names (visible in debuggers and heap snapshots).
    * @default 'poolkit'
@@ -180,7 +186,7 @@ export const threadPoolSchema = {
   retries: integerOption({ min: 0, default: 0 }),
   quarantineAfterKills: integerOption({ min: 1, default: 2 }),
   inline: booleanOption({ default: false }),
-  queueOrder: enumOption(['fifo', 'shortest-first'] as const, { default: 'fifo' }),
+  queueOrder: enumOption(['auto', 'fifo', 'shortest-first'] as const, { default: 'auto' }),
   name: customOption<string>('a string', (value) => typeof value === 'string', { default: 'poolkit' }),
 };
 

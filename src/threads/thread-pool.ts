@@ -38,6 +38,12 @@ import type {
 const SLOTS_PER_WORKER = 64;
 
 const SHORT_FIRST: ThreadRunOptions = Object.freeze({ priority: 1 });
+/**
+ * `queueOrder: 'auto'`: a handler counts as short under a tenth of the pool's average run time.
+ * At that ratio a short task queued behind a long one waits over 10x its own run time, and
+ * handlers of comparable length (the usual case) keep FIFO order.
+ */
+const AUTO_SHORT_SHARE = 0.1;
 
 const NO_THREADS = { total: 0, idle: 0, busy: 0, starting: 0 } as const;
 const NO_LIFETIME = {
@@ -79,8 +85,10 @@ export class ThreadPool<M = AnyWorkerModule> implements EventSource<ThreadPoolEv
   readonly #events = new Emitter<ThreadPoolEvents>('threads');
   readonly #retries: number;
   readonly #clock: Clock;
-  /** Average run time per handler, kept only for `queueOrder: 'shortest-first'`. */
+  /** Average run time per handler, kept unless `queueOrder: 'fifo'`. */
   readonly #handlerRunMs: Map<string, number> | undefined;
+  /** A handler is short when its average is below this share of the pool's average. */
+  readonly #shortShare: number;
 
   /** Use {@link createThreadPool}. */
   constructor(options: ThreadPoolOptions) {
@@ -91,7 +99,8 @@ export class ThreadPool<M = AnyWorkerModule> implements EventSource<ThreadPoolEv
     this.#breaker = new StartBreaker(resolved.maxStartFailures, resolved.breakerCooldownMs);
     this.#retries = resolved.retries;
     this.#clock = resolved.clock;
-    this.#handlerRunMs = resolved.queueOrder === 'shortest-first' && !resolved.inline ? new Map() : undefined;
+    this.#handlerRunMs = resolved.queueOrder !== 'fifo' && !resolved.inline ? new Map() : undefined;
+    this.#shortShare = resolved.queueOrder === 'shortest-first' ? 1 : AUTO_SHORT_SHARE;
     const executor = resolved.inline
       ? new InlineExecutor(moduleUrl, resolved.maxThreads * (fixed ?? 1), resolved.workerData)
       : new ThreadExecutor({
@@ -233,10 +242,10 @@ export class ThreadPool<M = AnyWorkerModule> implements EventSource<ThreadPoolEv
     });
   };
 
-  /** `queueOrder: 'shortest-first'`: priority 1 for handlers faster than the pool's average. */
+  /** `queueOrder` `'auto'`/`'shortest-first'`: priority 1 for handlers well below the pool's average. */
   #shortFirst(name: string, options: ThreadRunOptions | undefined): ThreadRunOptions | undefined {
     const average = (this.#handlerRunMs as Map<string, number>).get(name);
-    if (average === undefined || average >= this.#window.runMs) return options;
+    if (average === undefined || average >= this.#window.runMs * this.#shortShare) return options;
     return options === undefined ? SHORT_FIRST : { ...options, priority: 1 };
   }
 

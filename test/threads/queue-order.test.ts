@@ -1,20 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { basicPool, closeAndCheck } from './helpers.js';
 
-async function completionOrder(queueOrder: 'fifo' | 'shortest-first'): Promise<string[]> {
-  const pool = basicPool({ concurrentTasksPerThread: 1, queueOrder });
+async function completionOrder(
+  queueOrder: 'auto' | 'fifo' | 'shortest-first' | undefined,
+  shortHandler: 'echo' | 'busyToo' = 'echo',
+): Promise<string[]> {
+  const pool = basicPool({ concurrentTasksPerThread: 1, ...(queueOrder === undefined ? {} : { queueOrder }) });
+  const short = () => (shortHandler === 'echo' ? pool.run('echo', 'short') : pool.run('busyToo', 1));
   // Learn the handlers' run times.
   for (let i = 0; i < 2; i++) await pool.run('busy', 5);
-  for (let i = 0; i < 3; i++) await pool.run('echo', i);
+  for (let i = 0; i < 3; i++) await short();
   // Hold the only slot, queue a long task then a short one, release.
   const blocker = new AbortController();
   const held = pool.run('waitForAbort', undefined, { signal: blocker.signal });
   const order: string[] = [];
   const long = pool.run('busy', 5).then(() => order.push('long'));
-  const short = pool.run('echo', 'short').then(() => order.push('short'));
+  const second = short().then(() => order.push('short'));
   expect(pool.stats().queued).toBe(2);
   blocker.abort();
-  await Promise.allSettled([held, long, short]);
+  await Promise.allSettled([held, long, second]);
   await closeAndCheck(pool);
   return order;
 }
@@ -26,5 +30,17 @@ describe('queueOrder', () => {
 
   it("'shortest-first' starts the task of the faster handler first", async () => {
     expect(await completionOrder('shortest-first')).toEqual(['short', 'long']);
+  });
+
+  it("'auto' (the default) lets a handler 100x shorter than the average jump the queue", async () => {
+    expect(await completionOrder(undefined)).toEqual(['short', 'long']);
+  });
+
+  it("'auto' keeps FIFO order between handlers of comparable length", async () => {
+    expect(await completionOrder('auto', 'busyToo')).toEqual(['long', 'short']);
+  });
+
+  it("'shortest-first' also reorders handlers of comparable length", async () => {
+    expect(await completionOrder('shortest-first', 'busyToo')).toEqual(['short', 'long']);
   });
 });
