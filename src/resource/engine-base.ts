@@ -392,7 +392,7 @@ export abstract class EngineBase<T> implements LeaseOwner<T> {
   abstract releaseSlot(slot: Slot<T>, options: ReleaseOptions | undefined): void;
   abstract destroySlotByHolder(slot: Slot<T>): Promise<void>;
   abstract detachSlot(slot: Slot<T>): void;
-  protected abstract _makeAvailable(slot: Slot<T>, now: number): void;
+  protected abstract _makeAvailable(slot: Slot<T>, now: number, fresh?: boolean): void;
   protected abstract _maybeCreate(): void;
   protected abstract _createFailedError(): Error;
   protected abstract _destroy(slot: Slot<T>, reason: DestroyReason, live?: boolean): void;

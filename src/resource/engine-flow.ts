@@ -109,15 +109,27 @@ export abstract class EngineFlow<T> extends EngineBase<T> {
     this._afterSlotFreed();
   }
 
-  /** A resource is free (created, released, validated for a waiter who left): next waiter, idle, or destroy. */
-  protected _makeAvailable(slot: Slot<T>, now: number): void {
+  /**
+   * A resource is free (created, released, validated for a waiter who left): next waiter, idle, or
+   * destroy. `fresh`: just created; it never yields its global slot to another key while this
+   * pool has waiters (the slot was granted for them, and yielding it would make keys trade fresh
+   * resources forever).
+   */
+  protected _makeAvailable(slot: Slot<T>, now: number, fresh = false): void {
     if (this._state !== OPEN) {
       this._destroy(slot, 'closing');
       return;
     }
     let reason = this._unusable(slot, now);
     if (reason === undefined && slot.uses >= this.options.maxUses) reason = 'max-uses';
-    if (reason === undefined && this._budget?.shouldYield(this) === true) reason = 'evicted';
+    if (
+      reason === undefined &&
+      this._budget !== undefined &&
+      !(fresh && this._waiters.length > 0) &&
+      this._budget.shouldYield(this)
+    ) {
+      reason = 'evicted';
+    }
     if (reason !== undefined) {
       this._destroy(slot, reason);
       return;
@@ -195,7 +207,7 @@ export abstract class EngineFlow<T> extends EngineBase<T> {
     if (this.events.wants('resourceCreated')) {
       this.events.emit('resourceCreated', { pool: this.name, resource: value, durationMs: now - startedAt });
     }
-    this._makeAvailable(slot, now);
+    this._makeAvailable(slot, now, true);
     this._checkReady();
     this._maybeCreate();
   }

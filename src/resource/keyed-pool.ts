@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { Deque } from '../internal/deque.js';
+import { Deque, type DequeHandle } from '../internal/deque.js';
 import { ClosedError } from '../internal/errors.js';
 import { Emitter, type Listener } from '../internal/events.js';
 import { durationOption, integerOption, invalidOption, resolveOptions } from '../internal/options.js';
@@ -55,8 +55,9 @@ class KeyedResourcePool<K, T> implements KeyedPool<K, T>, Budget<T> {
   readonly #keys = new Map<EngineBase<T>, K>();
   readonly #lru = new Deque<LruEntry<T>>();
   readonly #lruEntries = new Map<Slot<T>, LruEntry<T>>();
+  /** Keys waiting for a global slot, in turn order; `#blockedAt` holds their deque handles. */
   readonly #blocked = new Deque<EngineBase<T>>();
-  readonly #blockedSet = new Set<EngineBase<T>>();
+  readonly #blockedAt = new Map<EngineBase<T>, DequeHandle>();
   readonly #events = new Emitter<KeyedPoolEvents<K, T>>('resource-keyed');
   readonly #forwarded = new Set<keyof PoolEvents<T> & string>();
   #retired: PoolStats;
@@ -226,10 +227,7 @@ class KeyedResourcePool<K, T> implements KeyedPool<K, T>, Budget<T> {
         return true;
       }
     }
-    if (!this.#blockedSet.has(engine)) {
-      this.#blockedSet.add(engine);
-      this.#blocked.push(engine);
-    }
+    if (!this.#blockedAt.has(engine)) this.#blockedAt.set(engine, this.#blocked.push(engine));
     return false;
   }
 
@@ -238,7 +236,7 @@ class KeyedResourcePool<K, T> implements KeyedPool<K, T>, Budget<T> {
     if (this.#reserving) return;
     while (this.#live < this.#max && this.#blocked.length > 0) {
       const next = this.#blocked.shift() as EngineBase<T>;
-      this.#blockedSet.delete(next);
+      this.#blockedAt.delete(next);
       next.wake();
     }
   }
@@ -261,14 +259,37 @@ class KeyedResourcePool<K, T> implements KeyedPool<K, T>, Budget<T> {
   }
 
   shouldYield(engine: EngineBase<T>): boolean {
-    const head = this.#blocked.peekFront();
-    return head !== undefined && head !== engine && this.#live >= this.#max;
+    if (this.#live < this.#max) return false;
+    // Drop blocked keys whose demand was met meanwhile (served by a release of their own): a stale
+    // head used to shadow a key that still waited, so a free resource of the stale key went idle
+    // and the other key waited for an idle sweep instead of getting the slot.
+    const blocked = this.#blocked;
+    for (let head = blocked.peekFront(); head !== undefined && head.unmetDemand <= 0; head = blocked.peekFront()) {
+      blocked.shift();
+      this.#blockedAt.delete(head);
+    }
+    let other = false;
+    for (const candidate of blocked) {
+      if (candidate !== engine && candidate.unmetDemand > 0) {
+        other = true;
+        break;
+      }
+    }
+    if (!other) return false;
+    // The yielding key gives up its turn: it goes behind the key it yields to, so the slot it
+    // frees is not taken straight back by its own blocked waiters.
+    const handle = this.#blockedAt.get(engine);
+    if (handle !== undefined) {
+      blocked.remove(handle, engine);
+      this.#blockedAt.set(engine, blocked.push(engine));
+    }
+    return true;
   }
 
   emptied(engine: EngineBase<T>): void {
     queueMicrotask(() => {
       const key = this.#keys.get(engine);
-      if (key === undefined || !engine.isEmpty() || this.#blockedSet.has(engine)) return;
+      if (key === undefined || !engine.isEmpty() || this.#blockedAt.has(engine)) return;
       if (engine.options.minIdle > 0 && this.#closePromise === undefined) return;
       this.#subs.delete(key);
       this.#keys.delete(engine);

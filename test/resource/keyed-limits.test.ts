@@ -88,4 +88,61 @@ describe('keyed pool limits', () => {
     await pool.close();
     await expect(pool.acquire('k1')).rejects.toMatchObject({ code: 'POOLKIT_CLOSED' });
   });
+
+  it('a key served by its own release no longer blocks the global turn of another key', async () => {
+    const clock = new FakeClock();
+    const fixtures = new Map<string, ReturnType<typeof testFactory>>();
+    const pool = createKeyedPool(
+      (key: string) => {
+        const fixture = testFactory();
+        fixtures.set(key, fixture);
+        return fixture.factory;
+      },
+      { clock, maxPerKey: 10, max: 2, acquireTimeoutMs: 60_000, idleTimeoutMs: 30_000 },
+    );
+    const a1 = await pool.acquire('a');
+    const a2 = await pool.acquire('a');
+    const a3 = track(pool.acquire('a')); // 'a' blocks on the global cap
+    await clock.advance(1);
+    a1.release(); // serves a3: 'a' has no unmet demand left
+    await clock.advance(1);
+    expect(a3.status).toBe('fulfilled');
+    const b1 = track(pool.acquire('b')); // 'b' blocks behind the stale entry of 'a'
+    await clock.advance(1);
+    expect(b1.status).toBe('pending');
+    a2.release(); // must go to 'b' (evicted and re-created), not sit idle until the idle timeout
+    await clock.advance(1);
+    expect(b1.status).toBe('fulfilled');
+    expect(fixtures.get('a')?.reasons()).toEqual(['evicted']);
+    (a3.value as { release(): void }).release();
+    (b1.value as { release(): void }).release();
+    await pool.close();
+  });
+
+  it('keys trading a global slot do not evict resources created for their own waiters', async () => {
+    const clock = new FakeClock();
+    const fixtures = new Map<string, ReturnType<typeof testFactory>>();
+    const pool = createKeyedPool(
+      (key: string) => {
+        const fixture = testFactory();
+        fixtures.set(key, fixture);
+        return fixture.factory;
+      },
+      { clock, maxPerKey: 10, max: 1, acquireTimeoutMs: 60_000 },
+    );
+    const a1 = await pool.acquire('a');
+    const a2 = track(pool.acquire('a'));
+    const b1 = track(pool.acquire('b'));
+    await clock.advance(1);
+    a1.release(); // yields to 'b' (blocked with demand); 'a' stays blocked for a2
+    await clock.advance(1);
+    expect(b1.status).toBe('fulfilled'); // b's fresh resource served b, though 'a' was blocked too
+    expect(a2.status).toBe('pending');
+    (b1.value as { release(): void }).release();
+    await clock.advance(1);
+    expect(a2.status).toBe('fulfilled');
+    expect(pool.stats().total.created).toBe(3);
+    (a2.value as { release(): void }).release();
+    await pool.close();
+  });
 });
