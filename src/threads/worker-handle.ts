@@ -165,6 +165,10 @@ export class WorkerHandle {
       this.#transfers ??= [];
       for (const item of list) this.#transfers.push(item);
     }
+    if (this.#window.heavy) {
+      this.flush(); // heavy payloads: one message per task (see HEAVY_CLONE_MS)
+      return;
+    }
     if (!this.#flushQueued) {
       this.#flushQueued = true;
       queueMicrotask(() => this.flush());

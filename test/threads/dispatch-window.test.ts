@@ -37,12 +37,16 @@ describe('DispatchWindow', () => {
     expect(settle(window, 5, 5.03)).toBe(16);
   });
 
-  it('keeps windows small for heavy payloads (cloning is CPU, not latency)', () => {
+  it('marks heavy payloads (posted one per message then) without shrinking the window', () => {
     const window = new DispatchWindow(undefined);
+    expect(window.heavy).toBe(false);
     for (let i = 0; i < 200; i++) {
       window.observeClone(0.2);
       window.observe(0.001, 0.4);
     }
-    expect(window.size).toBe(2);
+    expect(window.heavy).toBe(true);
+    expect(window.size).toBeGreaterThan(2); // the round trip dwarfs the task: a deep window
+    for (let i = 0; i < 200; i++) window.observeClone(0.001);
+    expect(window.heavy).toBe(false);
   });
 });
