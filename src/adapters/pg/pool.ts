@@ -95,22 +95,34 @@ export class PgPool implements AsyncDisposable {
     text: string | QueryConfig,
     values?: readonly unknown[],
   ): Promise<QueryResult<R>> {
-    const run = () => this.#use((client) => client.query<R>(text as string, values as unknown[]));
-    return this.#driverLoaded ? run() : this.#loadDriver().then(run);
+    if (!this.#driverLoaded) return this.#loadDriver().then(() => this.query<R>(text, values));
+    return this.pool.acquire().then((lease) => this.#queryOn<R>(lease, text, values));
   }
 
-  // The hot path of query(): acquire, run, release through the adapter's reset.
-  async #use<R>(fn: (client: Client) => Promise<R>): Promise<R> {
-    const lease = await this.pool.acquire();
-    let result: R;
-    try {
-      result = await fn(lease.value);
-    } catch (error) {
-      releaseAfterReset(lease, this.#reset, this.#resetTimeoutMs, { error });
-      throw error;
-    }
-    releaseAfterReset(lease, this.#reset, this.#resetTimeoutMs);
-    return result;
+  // The hot path of query(), in the driver's callback form as pg.Pool does it: no promise of
+  // the driver's per query, and the connection goes back before the caller's continuation runs,
+  // so the next waiter's query is written in the same turn as this result was read.
+  #queryOn<R extends QueryResultRow>(
+    lease: Lease<Client>,
+    text: string | QueryConfig,
+    values: readonly unknown[] | undefined,
+  ): Promise<QueryResult<R>> {
+    return new Promise<QueryResult<R>>((resolve, reject) => {
+      const done = (error: Error | null | undefined, result: QueryResult<R>) => {
+        if (error) {
+          releaseAfterReset(lease, this.#reset, this.#resetTimeoutMs, { error });
+          reject(error);
+          return;
+        }
+        releaseAfterReset(lease, this.#reset, this.#resetTimeoutMs);
+        resolve(result);
+      };
+      try {
+        (lease.value.query as (text: unknown, values: unknown, callback: typeof done) => void)(text, values, done);
+      } catch (error) {
+        done(error as Error, undefined as unknown as QueryResult<R>);
+      }
+    });
   }
 
   /** Borrows a connection as a poolkit lease (`release()`, `release({ error })`, `await using`). */
