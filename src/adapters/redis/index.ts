@@ -22,4 +22,4 @@ export {
   type RedisFactoryOptions,
   resetRedisClient,
 } from './factory.js';
-export { createRedisPool, RedisPool, type RedisPoolOptions } from './pool.js';
+export { createRedisPool, type RedisMulti, RedisPool, type RedisPoolOptions } from './pool.js';
