@@ -90,28 +90,45 @@ export class MysqlPool implements AsyncDisposable {
 
   /** Runs one query on any connection (mysql2's `pool.query`): `[rows, fields]`. */
   query<R extends QueryResult = QueryResult>(sql: MysqlQuery, values?: unknown): Promise<[R, FieldPacket[]]> {
-    const run = () => this.#use((connection) => connection.query<R>(sql as string, values as never));
-    return this.#driverLoaded ? run() : this.#ensureDriver().then(run);
+    if (!this.#driverLoaded) return this.#ensureDriver().then(() => this.query<R>(sql, values));
+    return this.pool.acquire().then((lease) => this.#run<R>(lease, 'query', sql, values));
   }
 
   /** Runs one prepared statement on any connection (mysql2's `pool.execute`). */
   execute<R extends QueryResult = QueryResult>(sql: MysqlQuery, values?: unknown): Promise<[R, FieldPacket[]]> {
-    const run = () => this.#use((connection) => connection.execute<R>(sql as string, values as never));
-    return this.#driverLoaded ? run() : this.#ensureDriver().then(run);
+    if (!this.#driverLoaded) return this.#ensureDriver().then(() => this.execute<R>(sql, values));
+    return this.pool.acquire().then((lease) => this.#run<R>(lease, 'execute', sql, values));
   }
 
-  // The hot path of query()/execute(): acquire, run, release through the adapter's reset.
-  async #use<R>(fn: (connection: Connection) => Promise<R>): Promise<R> {
-    const lease = await this.pool.acquire();
-    let result: R;
-    try {
-      result = await fn(lease.value);
-    } catch (error) {
-      releaseAfterReset(lease, this.#reset, this.#resetTimeoutMs, { error });
-      throw error;
-    }
-    releaseAfterReset(lease, this.#reset, this.#resetTimeoutMs);
-    return result;
+  // The hot path of query()/execute(): the callback API of the connection under the promise
+  // wrapper (as mysql2's own pool does inside), so the connection is back in the pool in the turn
+  // its result was read, and no promise of the driver's is made per query. The promise wrapper
+  // also makes an Error at every call to carry the caller's stack; here a failure rejects with the
+  // driver's own error (same code, errno, sqlState, sqlMessage, fatal), whose stack is the driver's.
+  #run<R>(
+    lease: Lease<Connection>,
+    method: 'query' | 'execute',
+    sql: MysqlQuery,
+    values: unknown,
+  ): Promise<[R, FieldPacket[]]> {
+    return new Promise<[R, FieldPacket[]]>((resolve, reject) => {
+      const done = (error: Error | null, rows: R, fields: FieldPacket[]) => {
+        if (error) {
+          releaseAfterReset(lease, this.#reset, this.#resetTimeoutMs, { error });
+          reject(error);
+          return;
+        }
+        releaseAfterReset(lease, this.#reset, this.#resetTimeoutMs);
+        resolve([rows, fields]);
+      };
+      const core = (lease.value as unknown as { connection: Record<string, (...args: unknown[]) => void> }).connection;
+      try {
+        if (values === undefined) core[method]?.(sql, done);
+        else core[method]?.(sql, values, done);
+      } catch (error) {
+        done(error as Error, undefined as R, []);
+      }
+    });
   }
 
   /** Borrows a connection as a poolkit lease. */
