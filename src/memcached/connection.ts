@@ -6,6 +6,11 @@
  * returned to the pool (gomemcache's `condRelease`). Garbage, a timeout or a closed socket fails
  * every request still waiting on it.
  *
+ * Single-key gets sent back to back in one tick go out as one multi-key `get k1 k2 ...`: one
+ * command for the server to parse and one END instead of one each, and the replies are matched
+ * to the callers by key. Only consecutive gets are merged, so a get after a set of the same key
+ * in the same tick still sees the set.
+ *
  * @module
  */
 import type { DeadlineEntry } from '../internal/deadline-heap.js';
@@ -19,7 +24,7 @@ import {
   ValueTooBigError,
 } from '../internal/errors.js';
 import type { PooledSocket } from '../net/socket-pool.js';
-import { concatCommands, type EncodedCommand, ReplyParser, type ReplySink } from './protocol.js';
+import { concatCommands, type EncodedCommand, encodeGetMulti, ReplyParser, type ReplySink } from './protocol.js';
 
 /** An item read from memcached. */
 export interface Item {
@@ -70,14 +75,29 @@ export interface ConnectionOwner {
   settle(request: Request, error: unknown, value: unknown): void;
 }
 
+/** Single-key gets written as one multi-key get; each member keeps its own promise and deadline. */
+interface GetGroup {
+  readonly kind: typeof GROUP;
+  readonly members: Request[];
+  readonly items: Map<string, Item>;
+}
+
+/** What the reply queue holds: a request, or a group of coalesced gets. */
+type Entry = Request | GetGroup;
+
+const GROUP = -1;
+/** Most gets merged into one command (the line stays well under memcached's limits). */
+const MAX_GROUP = 100;
+
 /** A pipelined connection. */
 export class MemcachedConnection implements ReplySink {
   readonly #pooled: PooledSocket;
   readonly #owner: ConnectionOwner;
-  readonly #queue = new Deque<Request>(64);
+  /** Written, awaiting replies, in order. */
+  readonly #queue = new Deque<Entry>(64);
   readonly #parser: ReplyParser;
-  #out: EncodedCommand[] = [];
-  #outBytes = 0;
+  /** Sent this tick, written at the end of it (when consecutive gets are merged). */
+  #unsent: Request[] = [];
   #flushScheduled = false;
   #tainted = false;
   #closed = false;
@@ -95,9 +115,9 @@ export class MemcachedConnection implements ReplySink {
     socket.resume();
   }
 
-  /** Requests written or queued on this connection, not yet answered. */
+  /** Requests written or queued on this connection, not yet answered (a merged get counts once). */
   get inFlight(): number {
-    return this.#queue.length;
+    return this.#queue.length + this.#unsent.length;
   }
 
   /** False once tainted or closed: send nothing more. */
@@ -113,9 +133,7 @@ export class MemcachedConnection implements ReplySink {
   /** Queues `request`; it is written with the others of this tick in one socket write. */
   send(request: Request): void {
     request.connection = this;
-    this.#queue.push(request);
-    this.#out.push(request.command);
-    this.#outBytes += request.command.bytes;
+    this.#unsent.push(request);
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
       process.nextTick(this.#flush);
@@ -124,17 +142,46 @@ export class MemcachedConnection implements ReplySink {
 
   #flush = (): void => {
     this.#flushScheduled = false;
-    if (this.#closed || this.#out.length === 0) return;
-    const out = this.#out;
-    const only = out.length === 1 ? (out[0] as EncodedCommand) : undefined;
-    const first = only?.parts[0];
-    const payload =
-      only !== undefined && only.parts.length === 1 && typeof first === 'string'
-        ? first
-        : concatCommands(out, this.#outBytes);
-    this.#out = [];
-    this.#outBytes = 0;
-    this.#pooled.socket.write(payload);
+    const unsent = this.#unsent;
+    if (this.#closed || unsent.length === 0) return;
+    this.#unsent = [];
+    const queue = this.#queue;
+    if (unsent.length === 1) {
+      const request = unsent[0] as Request;
+      queue.push(request);
+      const first = request.command.parts[0];
+      if (request.command.parts.length === 1 && typeof first === 'string') {
+        this.#pooled.socket.write(first);
+        return;
+      }
+      this.#pooled.socket.write(concatCommands([request.command], request.command.bytes));
+      return;
+    }
+    const out: EncodedCommand[] = [];
+    let bytes = 0;
+    for (let index = 0; index < unsent.length; ) {
+      const request = unsent[index] as Request;
+      let end = index + 1;
+      if (request.kind === Kind.Get) {
+        while (end < unsent.length && end - index < MAX_GROUP && (unsent[end] as Request).kind === Kind.Get) end++;
+      }
+      if (end - index === 1) {
+        queue.push(request);
+        out.push(request.command);
+        bytes += request.command.bytes;
+      } else {
+        const members = unsent.slice(index, end);
+        const keys = members.map((member) => member.key);
+        let keyBytes = 0;
+        for (const member of members) keyBytes += member.command.bytes - 6; // `get <key>\r\n`
+        const command = encodeGetMulti(keys, keyBytes);
+        queue.push({ kind: GROUP, members, items: new Map() });
+        out.push(command);
+        bytes += command.bytes;
+      }
+      index = end;
+    }
+    this.#pooled.socket.write(concatCommands(out, bytes));
   };
 
   /** Hands the socket back to the pool (clean and quiet) or closes it (tainted). */
@@ -152,13 +199,15 @@ export class MemcachedConnection implements ReplySink {
     this.#closed = true;
     this.#detach();
     this.#parser.reset();
-    this.#out = [];
-    this.#outBytes = 0;
+    const unsent = this.#unsent;
+    this.#unsent = [];
     this.#pooled.markUnusable();
     this.#pooled.release();
-    for (let request = this.#queue.shift(); request !== undefined; request = this.#queue.shift()) {
-      this.#owner.settle(request, error, undefined);
+    for (let entry = this.#queue.shift(); entry !== undefined; entry = this.#queue.shift()) {
+      if (entry.kind === GROUP) for (const member of entry.members) this.#owner.settle(member, error, undefined);
+      else this.#owner.settle(entry, error, undefined);
     }
+    for (const request of unsent) this.#owner.settle(request, error, undefined);
     this.#owner.closed(this);
   }
 
@@ -194,7 +243,8 @@ export class MemcachedConnection implements ReplySink {
   value(key: string, flags: number, data: Buffer): void {
     const request = this.#queue.peekFront();
     const item: Item = { key, value: data, flags };
-    if (request?.kind === Kind.Get && request.result === undefined) request.result = item;
+    if (request?.kind === GROUP) request.items.set(key, item);
+    else if (request?.kind === Kind.Get && request.result === undefined) request.result = item;
     else if (request?.kind === Kind.GetMulti) (request.result as Map<string, Item>).set(key, item);
     else throw new ProtocolError(`Unexpected VALUE for key ${JSON.stringify(key)}`, { key });
   }
@@ -203,16 +253,34 @@ export class MemcachedConnection implements ReplySink {
   line(line: string): void {
     const request = this.#queue.peekFront();
     if (request === undefined) throw new ProtocolError(`Unexpected reply with nothing pending: ${line.slice(0, 80)}`);
-    const outcome = this.#interpret(request, line); // throws on nonsense: fail() then settles the request
-    this.#queue.shift();
-    if (outcome instanceof Error) this.#owner.settle(request, outcome, undefined);
-    else this.#owner.settle(request, undefined, outcome);
+    if (request.kind === GROUP) this.#groupReply(request, line);
+    else {
+      const outcome = this.#interpret(request, line); // throws on nonsense: fail() then settles the request
+      this.#queue.shift();
+      if (outcome instanceof Error) this.#owner.settle(request, outcome, undefined);
+      else this.#owner.settle(request, undefined, outcome);
+    }
     if (this.#queue.length === 0) {
       if (this.#tainted) {
         this.release(); // condRelease: a connection that saw a server error is closed, not pooled
         this.#owner.closed(this);
       } else this.#owner.idle(this);
     } else this.#owner.replied(this);
+  }
+
+  /** The END (or an error line) of a merged get: each member gets its item or a miss. */
+  #groupReply(group: GetGroup, line: string): void {
+    const first = group.members[0] as Request;
+    const error = line === 'END' ? undefined : this.#errorReply(first, line); // throws on nonsense
+    this.#queue.shift();
+    for (const member of group.members) {
+      if (error !== undefined) this.#owner.settle(member, error, undefined);
+      else {
+        const item = group.items.get(member.key);
+        if (item !== undefined) this.#owner.settle(member, undefined, item);
+        else this.#owner.settle(member, this.#miss(member), undefined);
+      }
+    }
   }
 
   /** Maps a reply line to the request's result, or to an error. Throws on a reply that makes no sense. */
