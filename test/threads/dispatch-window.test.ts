@@ -19,6 +19,11 @@ describe('DispatchWindow', () => {
     expect(settle(new DispatchWindow(undefined), 0.2, 0.23)).toBe(2);
   });
 
+  it('deepens the window of short uniform tasks to amortize per-message costs (at most 4)', () => {
+    expect(settle(new DispatchWindow(undefined), 0.1, 0.11)).toBe(4);
+    expect(settle(new DispatchWindow(undefined), 0.05, 0.06)).toBe(4);
+  });
+
   it('keeps one task per thread when lengths vary widely and the round trip is under a tenth', () => {
     const window = new DispatchWindow(undefined);
     for (let i = 0; i < 500; i++) window.observe(i % 5 === 4 ? 5 : 0.002, i % 5 === 4 ? 5.03 : 0.032);
