@@ -260,7 +260,8 @@ export class MemcachedConnection implements ReplySink {
       if (outcome instanceof Error) this.#owner.settle(request, outcome, undefined);
       else this.#owner.settle(request, undefined, outcome);
     }
-    if (this.#queue.length === 0) {
+    if (this.inFlight === 0) {
+      // (inFlight counts requests sent this tick and not yet written: they keep the connection.)
       if (this.#tainted) {
         this.release(); // condRelease: a connection that saw a server error is closed, not pooled
         this.#owner.closed(this);
