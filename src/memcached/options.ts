@@ -34,7 +34,7 @@ export interface MemcachedClientOptions {
   readonly connectTimeoutMs?: number;
   /** Most connections per server. @default 4 */
   readonly maxConnectionsPerServer?: number;
-  /** Most idle connections kept per server (gomemcache's `MaxIdleConns`). @default 2 */
+  /** Most idle connections kept per server (gomemcache's `MaxIdleConns`). @default min(2, maxConnectionsPerServer) */
   readonly maxIdleConnectionsPerServer?: number;
   /**
    * Most requests in flight on one connection; a new connection is opened only when every open
@@ -103,7 +103,7 @@ const schema = {
   timeoutMs: durationOption({ min: 1, default: 1000 }),
   connectTimeoutMs: durationOption({ min: 1, default: 1000 }),
   maxConnectionsPerServer: integerOption({ min: 1, default: 4 }),
-  maxIdleConnectionsPerServer: integerOption({ min: 0, default: 2 }),
+  maxIdleConnectionsPerServer: integerOption({ min: 0 }), // default: min(2, maxConnectionsPerServer)
   maxPipelinePerConnection: integerOption({ min: 1, default: 128 }),
   idleTimeoutMs: durationOption({ min: 1, default: 30_000 }),
   maxValueBytes: integerOption({ min: 1, default: 1024 * 1024 }),
@@ -122,12 +122,13 @@ export function resolveMemcachedOptions(input: unknown): ResolvedMemcachedOption
   const resolved = resolveOptions('createMemcachedClient', input, schema);
   if (resolved.servers === undefined) invalidOption('servers', 'a non-empty array of servers', undefined);
   const servers = Object.freeze(resolved.servers.map((server, index) => parseServer(server, index)));
-  if (resolved.maxIdleConnectionsPerServer > resolved.maxConnectionsPerServer) {
+  const maxIdle = resolved.maxIdleConnectionsPerServer ?? Math.min(2, resolved.maxConnectionsPerServer);
+  if (maxIdle > resolved.maxConnectionsPerServer) {
     invalidOption(
       'maxIdleConnectionsPerServer',
       `an integer <= maxConnectionsPerServer (${resolved.maxConnectionsPerServer})`,
-      resolved.maxIdleConnectionsPerServer,
+      maxIdle,
     );
   }
-  return Object.freeze({ ...resolved, servers });
+  return Object.freeze({ ...resolved, maxIdleConnectionsPerServer: maxIdle, servers });
 }

@@ -78,4 +78,39 @@ describe('memcached client: replies that break the stream', () => {
     expect(cache.stats().pending).toBe(0);
     await cache.close();
   });
+
+  it('a request drained onto a connection in the same read that taints it is still answered', async () => {
+    // The first read carries two replies at once: STORED for the set, ERROR for the delete. The
+    // STORED frees a pipeline slot, the waiting get takes it, then the ERROR taints the connection:
+    // the get must still be written and answered (not stranded until its timeout).
+    let reads = 0;
+    const sockets = new Set<net.Socket>();
+    const server = net.createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => {});
+      socket.on('data', () => {
+        reads++;
+        socket.write(reads === 1 ? 'STORED\r\nERROR\r\n' : 'VALUE b 0 1\r\nx\r\nEND\r\n');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const cache = createMemcachedClient({
+      servers: [`127.0.0.1:${(server.address() as net.AddressInfo).port}`],
+      maxConnectionsPerServer: 1,
+      maxPipelinePerConnection: 2,
+      timeoutMs: 300,
+    });
+    const set = cache.set('a', '1');
+    const del = cache.delete('c').catch((error: unknown) => error);
+    const get = cache.get('b').then(
+      (item) => item.value.toString(),
+      (error: unknown) => error,
+    );
+    await set;
+    expect(await del).toBeInstanceOf(ServerError);
+    expect(await get).toBe('x');
+    await cache.close();
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
 });
