@@ -7,7 +7,8 @@
  *   per round (`killed`), failed queries per round (`failed`), failures that are not the killed in-flight query's (`otherErrors`), and the time
  *   from a kill to the first success after the last failure it caused (`recoveryMs`, 0 when
  *   the kill caused no failure). pg.Pool gets an 'error' listener: without one it crashes the
- *   process when an idle client's backend is terminated.
+ *   process when an idle client's backend is terminated. `poolkit retryTerminated` is poolkit
+ *   with its opt-in re-run of statements the server aborted (SQLSTATE 57P01).
  */
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
@@ -78,8 +79,12 @@ function throughputImpl(make: () => { query: Query; warm(): Promise<void>; close
   };
 }
 
-function poolkitSubject(applicationName: string) {
-  const pool = createPgPool({ connection: { ...connection, application_name: applicationName }, max: POOL_SIZE });
+function poolkitSubject(applicationName: string, retryTerminated = false) {
+  const pool = createPgPool({
+    connection: { ...connection, application_name: applicationName },
+    max: POOL_SIZE,
+    retryTerminated,
+  });
   return {
     query: () => pool.query('SELECT 1'),
     warm: () => Promise.all(Array.from({ length: POOL_SIZE * 2 }, () => pool.query('SELECT 1'))).then(() => {}),
@@ -182,6 +187,8 @@ export default defineSuite({
       warmupRounds: 0,
       impls: {
         poolkit: faultImpl(poolkitSubject, 'poolkit-bench-fault'),
+        // The opt-in re-run of statements the server aborted with 57P01 (see PgPoolOptions.retryTerminated).
+        'poolkit retryTerminated': faultImpl((name) => poolkitSubject(name, true), 'poolkit-bench-fault-retry'),
         'pg.Pool': faultImpl(pgPoolSubject, 'pgpool-bench-fault'),
       },
     },

@@ -17,7 +17,23 @@ import { loadPg, type PgFactoryOptions, pgFactoryWithoutReset, resetPgClient } f
 import { type PgTransactionOptions, pgTransactionSteps } from './transaction.js';
 
 /** Options of {@link createPgPool}: the connection settings plus every resource-pool option. */
-export interface PgPoolOptions extends PoolOptions, Omit<PgFactoryOptions, 'onClientError'> {}
+export interface PgPoolOptions extends PoolOptions, Omit<PgFactoryOptions, 'onClientError'> {
+  /**
+   * `pool.query()` runs a statement once more, on another connection, when the server terminated
+   * its backend while running it: the reply was SQLSTATE 57P01 (`admin_shutdown`:
+   * `pg_terminate_backend`, a fast shutdown) or 57P02 (`crash_shutdown`). The server sends that
+   * error instead of a result only while the statement runs, so the statement was aborted and its
+   * transaction rolled back: re-running it cannot apply it twice. Effects outside transactions
+   * (`nextval`, calls out through dblink) would repeat, hence off by default. Never applies to
+   * clients from `connect()`/`acquire()` or to `transaction()`. A connection that just drops
+   * (no error reply) is never retried: whether the statement committed is unknown then.
+   * @default false
+   */
+  readonly retryTerminated?: boolean;
+}
+
+/** SQLSTATEs sent in place of a result when the server ends a backend mid-statement. */
+const TERMINATED = new Set(['57P01', '57P02']);
 
 /** A client lent by {@link PgPool.connect}: a `pg.Client` with `pg.Pool`'s `release()`. */
 export type PgPoolClient = Client & {
@@ -30,7 +46,10 @@ export type PgPoolClient = Client & {
 
 function checkOptions(options: PgPoolOptions): void {
   if (options === null || typeof options !== 'object') invalidOption('options', 'an object', options);
-  const { connection, discardOnRelease, driver } = options;
+  const { connection, discardOnRelease, driver, retryTerminated } = options;
+  if (retryTerminated !== undefined && typeof retryTerminated !== 'boolean') {
+    invalidOption('retryTerminated', 'a boolean', retryTerminated);
+  }
   if (
     connection !== undefined &&
     typeof connection !== 'string' &&
@@ -59,12 +78,14 @@ export class PgPool implements AsyncDisposable {
   readonly #driverOption: PgPoolOptions['driver'];
   readonly #reset: AdapterReset<Client>;
   readonly #resetTimeoutMs: number;
+  readonly #retryTerminated: boolean;
   #driverLoaded = false;
 
   /** Prefer {@link createPgPool}. */
   constructor(options: PgPoolOptions = {}) {
     checkOptions(options);
-    const { connection, discardOnRelease, driver, ...poolOptions } = options;
+    const { connection, discardOnRelease, driver, retryTerminated, ...poolOptions } = options;
+    this.#retryTerminated = retryTerminated ?? false;
     this.#driverOption = driver;
     const factory = pgFactoryWithoutReset({
       connection,
@@ -106,11 +127,19 @@ export class PgPool implements AsyncDisposable {
     lease: Lease<Client>,
     text: string | QueryConfig,
     values: readonly unknown[] | undefined,
+    retried = false,
   ): Promise<QueryResult<R>> {
     return new Promise<QueryResult<R>>((resolve, reject) => {
       const done = (error: Error | null | undefined, result: QueryResult<R>) => {
         if (error) {
           releaseAfterReset(lease, this.#reset, this.#resetTimeoutMs, { error });
+          if (this.#retryTerminated && !retried && TERMINATED.has((error as { code?: string }).code as string)) {
+            this.pool
+              .acquire()
+              .then((next) => this.#queryOn<R>(next, text, values, true))
+              .then(resolve, reject);
+            return;
+          }
           reject(error);
           return;
         }

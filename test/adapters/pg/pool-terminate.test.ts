@@ -55,4 +55,27 @@ describe.skipIf(!up)('pg pool: pg_terminate_backend on idle and busy connections
     await pool.close();
     expect(await noBackendsLeft(name)).toBe(true);
   });
+
+  it('retryTerminated: a query whose backend is terminated mid-statement runs again on a new connection', async () => {
+    const name = appName('retry');
+    const pool = createPgPool({
+      connection: { ...pgConnection, application_name: name },
+      max: 2,
+      retryTerminated: true,
+    });
+    const sleepers = Array.from({ length: 2 }, () => pool.query<{ one: number }>('SELECT 1 AS one FROM pg_sleep(0.3)'));
+    expect(await eventually(async () => (await backends(name, 'active')).length === 2, 2000)).toBe(true);
+    expect(await terminate(name, 'active')).toBe(2);
+    const results = await Promise.all(sleepers);
+    expect(results.map((result) => result.rows[0]?.one)).toEqual([1, 1]);
+    expect(pool.stats().created).toBe(4);
+    await pool.close();
+    expect(await noBackendsLeft(name)).toBe(true);
+  });
+
+  it('retryTerminated must be a boolean', () => {
+    expect(() => createPgPool({ retryTerminated: 'yes' as never })).toThrow(
+      expect.objectContaining({ code: 'POOLKIT_INVALID_OPTION' }),
+    );
+  });
 });
