@@ -33,6 +33,11 @@ const MAX_TRANSPORT_MS = 0.5;
  * overlap (json case: 0.84-0.94x piscina-16 batched, 1.02-1.08x unbatched).
  */
 const HEAVY_CLONE_MS = 0.02;
+/**
+ * Batches in a row over HEAVY_CLONE_MS before payloads count as heavy: one slow clone (the first
+ * of a cold process, a GC pause) must not switch a pool of small payloads to one message per task.
+ */
+const HEAVY_STREAK = 3;
 
 /** The per-worker in-flight limit, fixed or auto-sized. */
 export class DispatchWindow {
@@ -41,6 +46,8 @@ export class DispatchWindow {
   #runMs = INITIAL_RUN_MS;
   #deviationMs = 0;
   #cloneMs = 0;
+  /** Consecutive batches whose clone cost per task was over HEAVY_CLONE_MS. */
+  #heavyStreak = 0;
   #size: number;
 
   /** @param fixed - a fixed size, or `undefined` for auto. */
@@ -66,12 +73,13 @@ export class DispatchWindow {
 
   /** Payloads cost more than {@link HEAVY_CLONE_MS} each to serialize (moving average). */
   get heavy(): boolean {
-    return this.#cloneMs > HEAVY_CLONE_MS;
+    return this.#cloneMs > HEAVY_CLONE_MS && this.#heavyStreak >= HEAVY_STREAK;
   }
 
   /** Records the main thread's time to serialize a batch, per task (ms). */
   observeClone(msPerTask: number): void {
     this.#cloneMs += (msPerTask - this.#cloneMs) * ALPHA;
+    this.#heavyStreak = msPerTask > HEAVY_CLONE_MS ? this.#heavyStreak + 1 : 0;
   }
 
   /**

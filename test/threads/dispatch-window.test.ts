@@ -54,4 +54,15 @@ describe('DispatchWindow', () => {
     for (let i = 0; i < 200; i++) window.observeClone(0.001);
     expect(window.heavy).toBe(false);
   });
+
+  it('one slow clone (a cold start, a GC pause) does not mark small payloads heavy', () => {
+    const window = new DispatchWindow(undefined);
+    window.observeClone(2); // the first, cold batch
+    expect(window.heavy).toBe(false);
+    window.observeClone(0.001);
+    window.observeClone(0.001);
+    expect(window.heavy).toBe(false);
+    for (let i = 0; i < 3; i++) window.observeClone(0.2);
+    expect(window.heavy).toBe(true);
+  });
 });
