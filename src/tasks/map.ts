@@ -75,6 +75,7 @@ export function mapTasks<P, T, U>(
   input: Iterable<T> | AsyncIterable<T>,
   payloads: MapPayloads<P, T>,
   options: MapOptions | undefined,
+  priorityOf?: (payload: P) => number,
 ): AsyncIterableIterator<U> {
   if (input === null || typeof input !== 'object' || !(Symbol.iterator in input || Symbol.asyncIterator in input)) {
     if (typeof input !== 'string') {
@@ -86,7 +87,7 @@ export function mapTasks<P, T, U>(
   }
   const resolved = resolveOptions('map()', options, mapSchema);
   const window = resolved.concurrency ?? (core.concurrency < Number.POSITIVE_INFINITY ? core.concurrency : 64);
-  return new MapRun<P, T, U>(core, input, payloads, window, resolved.ordered, resolved.signal);
+  return new MapRun<P, T, U>(core, input, payloads, window, resolved.ordered, resolved.signal, priorityOf);
 }
 
 class MapRun<P, T, U> implements AsyncIterableIterator<U>, TaskSink {
@@ -104,6 +105,8 @@ class MapRun<P, T, U> implements AsyncIterableIterator<U>, TaskSink {
   readonly #slotItems: (T | undefined)[];
   readonly #slotIndex: number[];
   readonly #payloadOf: (item: T, slot: number) => P;
+  /** The pool's priority for an item's task (ThreadPool's `queueOrder`), when it has one. */
+  readonly #priorityOf: ((payload: P) => number) | undefined;
   readonly #freeSlots: number[];
   /** Ordered: finished values by slot; unordered: a FIFO ring of finished values. */
   readonly #values: unknown[];
@@ -126,10 +129,10 @@ class MapRun<P, T, U> implements AsyncIterableIterator<U>, TaskSink {
     window: number,
     ordered: boolean,
     signal: AbortSignal | undefined,
+    priorityOf: ((payload: P) => number) | undefined,
   ) {
     this.#core = core;
     this.#input = input;
-
     this.#window = window;
     this.#ordered = ordered;
     this.#signal = signal;
@@ -138,6 +141,7 @@ class MapRun<P, T, U> implements AsyncIterableIterator<U>, TaskSink {
     this.#slotItems = new Array(window).fill(undefined);
     this.#slotIndex = new Array(window).fill(0);
     this.#payloadOf = payloads(window, this.#slotItems);
+    this.#priorityOf = priorityOf;
     this.#freeSlots = Array.from({ length: window }, (_, slot) => window - 1 - slot);
   }
 
@@ -302,7 +306,9 @@ class MapRun<P, T, U> implements AsyncIterableIterator<U>, TaskSink {
     const slot = this.#freeSlots.pop() as number; // the window guarantees a free slot
     this.#slotItems[slot] = item;
     this.#slotIndex[slot] = index;
-    const task = this.#core.create(this.#payloadOf(item, slot), undefined);
+    const payload = this.#payloadOf(item, slot);
+    const task = this.#core.create(payload, undefined);
+    if (this.#priorityOf !== undefined) task.priority = this.#priorityOf(payload);
     task.tag = slot;
     // Handlers of this map share the map's controller: no controller per item (the core still
     // gives a task its own when a run timeout applies).

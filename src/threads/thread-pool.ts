@@ -187,7 +187,7 @@ export class ThreadPool<M = AnyWorkerModule> implements EventSource<ThreadPoolEv
    * results in input order (`ordered: true`, the default) or as they complete. The first error
    * stops the map: it cancels the running tasks, closes the input and is thrown from the
    * iterator; breaking out of the loop cancels what runs. The same implementation as
-   * `TaskPool.map`; items are structured-cloned (no transfer) with the pool's `retries`.
+   * `TaskPool.map`; items are structured-cloned (no transfer), with the pool's `retries` and `queueOrder`.
    */
   map<K extends HandlerName<M>>(
     name: K,
@@ -201,11 +201,15 @@ export class ThreadPool<M = AnyWorkerModule> implements EventSource<ThreadPoolEv
   ): AsyncIterableIterator<unknown> {
     if (typeof name !== 'string') invalidOption('name', 'a string (a handler exported by the worker module)', name);
     const retries = this.#retries;
+    // queueOrder applies to map items as to run(): a short handler's items may overtake.
+    const priorityOf =
+      this.#handlerRunMs === undefined ? undefined : () => this.#shortFirst(name, undefined)?.priority ?? 0;
     return mapTasks<ThreadPayload, unknown, unknown>(
       this.#scheduler,
       input,
       () => (item) => new TaskEntry(name, item, undefined, retries),
       options,
+      priorityOf,
     );
   }
 

@@ -43,4 +43,23 @@ describe('queueOrder', () => {
   it("'shortest-first' also reorders handlers of comparable length", async () => {
     expect(await completionOrder('shortest-first', 'busyToo')).toEqual(['short', 'long']);
   });
+
+  it("map items follow queueOrder too: a short handler's items overtake a queued long task", async () => {
+    const pool = basicPool({ concurrentTasksPerThread: 1 });
+    for (let i = 0; i < 2; i++) await pool.run('busy', 5);
+    for (let i = 0; i < 3; i++) await pool.run('echo', i);
+    const blocker = new AbortController();
+    const held = pool.run('waitForAbort', undefined, { signal: blocker.signal });
+    const order: string[] = [];
+    const long = pool.run('busy', 5).then(() => order.push('long'));
+    const mapped = (async () => {
+      for await (const value of pool.map('echo', ['m1', 'm2'], { concurrency: 2 })) order.push(String(value));
+    })();
+    await new Promise((resolve) => setImmediate(resolve)); // let the map pull its two items
+    expect(pool.stats().queued).toBe(3);
+    blocker.abort();
+    await Promise.allSettled([held, long, mapped]);
+    expect(order).toEqual(['m1', 'm2', 'long']);
+    await closeAndCheck(pool);
+  });
 });
