@@ -206,6 +206,33 @@ async function redisUnderClientKill(out: Out): Promise<void> {
   );
 }
 
+/** The same transactions through use() (a connection each) and multi() (pipelined on shared ones). */
+async function redisMultiVsUse(out: Out): Promise<void> {
+  const pool = createRedisPool({ client: { url: 'redis://127.0.0.1:6379' }, max: 4 });
+  const key = `poolkit-demo-${process.pid}:m`;
+  const rate = async (transaction: () => Promise<unknown>): Promise<number> => {
+    let started = 0;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (started++ < 4000) await transaction();
+      }),
+    );
+    return 4000 / ((performance.now() - t0) / 1000);
+  };
+  await rate(() => pool.multi((tx) => tx.incr(key))); // warm up
+  const exclusive = await rate(() => pool.use((redis) => redis.multi().incr(key).expire(key, 60).exec()));
+  const pipelined = await rate(() => pool.multi((tx) => tx.incr(key).expire(key, 60)));
+  await pool.use((redis) => redis.del(key));
+  await pool.close();
+  out(
+    `  the same transaction, 16 callers, 4 connections: ${Math.round(exclusive).toLocaleString()}/s through use() (a connection each),`,
+  );
+  out(
+    `    ${Math.round(pipelined).toLocaleString()}/s through multi() (MULTI/EXEC blocks pipelined on shared connections): ${(pipelined / exclusive).toFixed(1)}x`,
+  );
+}
+
 export async function run(out: Out): Promise<void> {
   const [pgUp, mariaUp, redisUp] = await Promise.all([reachable(5432), reachable(3306), reachable(6379)]);
   const skip = (server: string) => out(`${server} is not reachable on 127.0.0.1; start it with: ${starts[server]}`);
@@ -218,6 +245,8 @@ export async function run(out: Out): Promise<void> {
   } else skip('PostgreSQL');
   if (mariaUp) await mariadbAcquireTimeout(out);
   else skip('MariaDB');
-  if (redisUp) await redisUnderClientKill(out);
-  else skip('Redis');
+  if (redisUp) {
+    await redisUnderClientKill(out);
+    await redisMultiVsUse(out);
+  } else skip('Redis');
 }
