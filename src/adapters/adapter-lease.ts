@@ -42,7 +42,21 @@ function contextFor(timeoutMs: number): AdapterResetContext {
 // A failed reset is reported to the pool as a connection error, so its `isBroken` destroys the
 // connection with reason `broken` (the adapters classify POOLKIT_CONNECTION_CLOSED as fatal).
 function discard<T>(lease: Lease<T>, options: ReleaseOptions | undefined): void {
-  lease.release({ error: new ConnectionClosedError('Reset on release failed', { cause: options?.error }) });
+  giveBack(lease, { error: new ConnectionClosedError('Reset on release failed', { cause: options?.error }) });
+}
+
+/**
+ * Releases `lease`. The adapters release each lease exactly once, so POOLKIT_DOUBLE_RELEASE here
+ * can only mean that the pool force-destroyed the resource meanwhile (`destroy()`, a close
+ * timeout): there is nothing to give back, and throwing would surface in a driver callback (an
+ * uncaught exception) or replace the caller's real error.
+ */
+export function giveBack<T>(lease: Lease<T>, options?: ReleaseOptions): void {
+  try {
+    lease.release(options);
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'POOLKIT_DOUBLE_RELEASE') throw error;
+  }
 }
 
 /** Returns `lease` to its pool after `reset` (destroying it when the reset says so). */
@@ -58,11 +72,11 @@ export function releaseAfterReset<T>(
   } catch {
     outcome = false;
   }
-  if (outcome === true) lease.release(options);
+  if (outcome === true) giveBack(lease, options);
   else if (outcome === false) discard(lease, options);
   else
     outcome.then(
-      (keep) => (keep ? lease.release(options) : discard(lease, options)),
+      (keep) => (keep ? giveBack(lease, options) : discard(lease, options)),
       () => discard(lease, options),
     );
 }

@@ -11,7 +11,7 @@
 import { invalidOption } from '../../internal/options.js';
 import { createPool } from '../../resource/index.js';
 import type { AcquireOptions, Lease, Pool, PoolOptions, PoolStats } from '../../resource/types.js';
-import { AdapterLease, releaseAfterReset } from '../adapter-lease.js';
+import { AdapterLease, giveBack, releaseAfterReset } from '../adapter-lease.js';
 import {
   createRedisFactory,
   isRedisClientAlive,
@@ -132,7 +132,7 @@ export class RedisPool implements AsyncDisposable {
       if (--shared.inFlight === 0) {
         this.#unshare(shared);
         if (shared.error === undefined) releaseAfterReset(shared.lease, reset, 0);
-        else shared.lease.release({ error: shared.error });
+        else giveBack(shared.lease, { error: shared.error });
       }
     }
   }

@@ -75,4 +75,26 @@ describe.skipIf(!up)('redis pool: multi(build) pipelines MULTI/EXEC blocks on sh
     await pool.close();
     expect(await noClientsLeft(name)).toBe(true);
   });
+
+  it('destroy() with blocks in flight: they settle with the connection error, never a release error', async () => {
+    const name = clientName('multi-destroy');
+    await using proxy = await startFaultProxy({ targetPort: services.redis.port });
+    const pool = createRedisPool({ client: { socket: { host: '127.0.0.1', port: proxy.port }, name }, max: 1 });
+    expect(await pool.multi((tx) => tx.ping())).toEqual(['PONG']);
+    proxy.blackhole(); // the blocks stay in flight until destroy() closes their connection
+    const inFlight = Array.from({ length: 3 }, () =>
+      pool
+        .multi((tx) => tx.ping())
+        .then(
+          () => 'resolved',
+          (error: unknown) => error,
+        ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await pool.destroy();
+    for (const outcome of await Promise.all(inFlight)) {
+      expect(outcome).toBeInstanceOf(Error);
+      expect((outcome as { code?: string }).code).not.toBe('POOLKIT_DOUBLE_RELEASE');
+    }
+  });
 });
