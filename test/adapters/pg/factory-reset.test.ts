@@ -19,6 +19,10 @@ describe.skipIf(!up)('pg factory: reset on release', () => {
     await expect(client.query('SELECT * FROM t_reset')).rejects.toMatchObject({ code: '42P01' });
     await client.query('BEGIN');
     await client.query('SELECT 1/0').catch(() => {});
+    // pg rejects on the ErrorResponse, before the ReadyForQuery that carries status 'E' may have
+    // been read; a second statement is sent only after it, so once that one fails the first
+    // ReadyForQuery (and its 'E') has been processed.
+    await expect(client.query('SELECT 1')).rejects.toMatchObject({ code: '25P02' });
     expect(client.getTransactionStatus()).toBe('E');
     expect(await factory.reset?.(client, context())).toBe(true);
     expect((await client.query('SELECT 1 AS one')).rows[0]).toEqual({ one: 1 });
