@@ -123,8 +123,10 @@ export class MysqlPool implements AsyncDisposable {
       };
       const core = (lease.value as unknown as { connection: Record<string, (...args: unknown[]) => void> }).connection;
       try {
-        if (values === undefined) core[method]?.(sql, done);
-        else core[method]?.(sql, values, done);
+        // No optional call: a missing method must throw (and reject below), never leave the promise pending.
+        const call = core[method] as (...args: unknown[]) => void;
+        if (values === undefined) call.call(core, sql, done);
+        else call.call(core, sql, values, done);
       } catch (error) {
         done(error as Error, undefined as R, []);
       }
