@@ -81,6 +81,37 @@ export function releaseAfterReset<T>(
     );
 }
 
+/**
+ * Runs one driver call in callback form on the lent connection and settles with its outcome. The
+ * lease goes back (through `reset`; with the error, so a fatal one destroys the connection) inside
+ * the driver's callback, before the caller's continuation runs: the next waiter's statement is
+ * written in the same turn as this result was read, as the drivers' own pools do. A call that
+ * throws instead of calling back rejects the same way.
+ */
+export function callOnLease<T, R>(
+  lease: Lease<T>,
+  reset: AdapterReset<T>,
+  timeoutMs: number,
+  start: (value: T, done: (error: unknown, result?: R) => void) => void,
+): Promise<R> {
+  return new Promise<R>((resolve, reject) => {
+    const done = (error: unknown, result?: R): void => {
+      if (error) {
+        releaseAfterReset(lease, reset, timeoutMs, { error });
+        reject(error);
+        return;
+      }
+      releaseAfterReset(lease, reset, timeoutMs);
+      resolve(result as R);
+    };
+    try {
+      start(lease.value, done);
+    } catch (error) {
+      done(error);
+    }
+  });
+}
+
 /** The pool's lease with the adapter's reset applied on release. */
 export class AdapterLease<T> implements Lease<T> {
   readonly #inner: Lease<T>;

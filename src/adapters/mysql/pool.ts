@@ -11,7 +11,7 @@ import type { Connection, FieldPacket, QueryOptions, QueryResult } from 'mysql2/
 import { invalidOption } from '../../internal/options.js';
 import { createPool } from '../../resource/index.js';
 import type { AcquireOptions, Lease, Pool, PoolOptions, PoolStats } from '../../resource/types.js';
-import { AdapterLease, type AdapterReset, releaseAfterReset } from '../adapter-lease.js';
+import { AdapterLease, type AdapterReset, callOnLease } from '../adapter-lease.js';
 import { runTransaction } from '../transaction.js';
 import { loadMysql, type MysqlFactoryOptions, mysqlFactoryWithoutReset, resetMysqlConnection } from './factory.js';
 import { type MysqlTransactionOptions, mysqlTransactionSteps } from './transaction.js';
@@ -101,35 +101,23 @@ export class MysqlPool implements AsyncDisposable {
   }
 
   // The hot path of query()/execute(): the callback API of the connection under the promise
-  // wrapper (as mysql2's own pool does inside), so the connection is back in the pool in the turn
-  // its result was read, and no promise of the driver's is made per query. The promise wrapper
-  // also makes an Error at every call to carry the caller's stack; here a failure rejects with the
-  // driver's own error (same code, errno, sqlState, sqlMessage, fatal), whose stack is the driver's.
+  // wrapper, as mysql2's own pool does inside (see callOnLease), so no promise of the driver's is
+  // made per query. The promise wrapper also makes an Error at every call to carry the caller's
+  // stack; here a failure rejects with the driver's own error (same code, errno, sqlState,
+  // sqlMessage, fatal), whose stack is the driver's.
   #run<R>(
     lease: Lease<Connection>,
     method: 'query' | 'execute',
     sql: MysqlQuery,
     values: unknown,
   ): Promise<[R, FieldPacket[]]> {
-    return new Promise<[R, FieldPacket[]]>((resolve, reject) => {
-      const done = (error: Error | null, rows: R, fields: FieldPacket[]) => {
-        if (error) {
-          releaseAfterReset(lease, this.#reset, this.#resetTimeoutMs, { error });
-          reject(error);
-          return;
-        }
-        releaseAfterReset(lease, this.#reset, this.#resetTimeoutMs);
-        resolve([rows, fields]);
-      };
-      const core = (lease.value as unknown as { connection: Record<string, (...args: unknown[]) => void> }).connection;
-      try {
-        // No optional call: a missing method must throw (and reject below), never leave the promise pending.
-        const call = core[method] as (...args: unknown[]) => void;
-        if (values === undefined) call.call(core, sql, done);
-        else call.call(core, sql, values, done);
-      } catch (error) {
-        done(error as Error, undefined as R, []);
-      }
+    return callOnLease<Connection, [R, FieldPacket[]]>(lease, this.#reset, this.#resetTimeoutMs, (connection, done) => {
+      const core = (connection as unknown as { connection: Record<string, (...args: unknown[]) => void> }).connection;
+      const callback = (error: Error | null, rows: R, fields: FieldPacket[]) => done(error, [rows, fields]);
+      // No optional call: a missing method must throw (and reject), never leave the promise pending.
+      const call = core[method] as (...args: unknown[]) => void;
+      if (values === undefined) call.call(core, sql, callback);
+      else call.call(core, sql, values, callback);
     });
   }
 

@@ -10,7 +10,7 @@ import type { Client, QueryConfig, QueryResult, QueryResultRow } from 'pg';
 import { invalidOption } from '../../internal/options.js';
 import { createPool } from '../../resource/index.js';
 import type { AcquireOptions, Lease, Pool, PoolOptions, PoolStats } from '../../resource/types.js';
-import { AdapterLease, type AdapterReset, releaseAfterReset } from '../adapter-lease.js';
+import { AdapterLease, type AdapterReset, callOnLease } from '../adapter-lease.js';
 import { runTransaction } from '../transaction.js';
 import { PgCompatEvents, type PgPoolEvent, type PgPoolEventArgs } from './compat-events.js';
 import { loadPg, type PgFactoryOptions, pgFactoryWithoutReset, resetPgClient } from './factory.js';
@@ -120,38 +120,35 @@ export class PgPool implements AsyncDisposable {
     return this.pool.acquire().then((lease) => this.#queryOn<R>(lease, text, values));
   }
 
-  // The hot path of query(), in the driver's callback form as pg.Pool does it: no promise of
-  // the driver's per query, and the connection goes back before the caller's continuation runs,
-  // so the next waiter's query is written in the same turn as this result was read.
+  // The hot path of query().
   #queryOn<R extends QueryResultRow>(
     lease: Lease<Client>,
     text: string | QueryConfig,
     values: readonly unknown[] | undefined,
-    retried = false,
   ): Promise<QueryResult<R>> {
-    return new Promise<QueryResult<R>>((resolve, reject) => {
-      const done = (error: Error | null | undefined, result: QueryResult<R>) => {
-        if (error) {
-          releaseAfterReset(lease, this.#reset, this.#resetTimeoutMs, { error });
-          if (this.#retryTerminated && !retried && TERMINATED.has((error as { code?: string }).code as string)) {
-            this.pool
-              .acquire()
-              .then((next) => this.#queryOn<R>(next, text, values, true))
-              .then(resolve, reject);
-            return;
-          }
-          reject(error);
-          return;
-        }
-        releaseAfterReset(lease, this.#reset, this.#resetTimeoutMs);
-        resolve(result);
-      };
-      try {
-        (lease.value.query as (text: unknown, values: unknown, callback: typeof done) => void)(text, values, done);
-      } catch (error) {
-        done(error as Error, undefined as unknown as QueryResult<R>);
-      }
-    });
+    const result = this.#send<R>(lease, text, values);
+    return this.#retryTerminated ? result.catch((error: unknown) => this.#retry<R>(error, text, values)) : result;
+  }
+
+  /** The statement on `lease`, in the driver's callback form as pg.Pool uses it (see callOnLease). */
+  #send<R extends QueryResultRow>(
+    lease: Lease<Client>,
+    text: string | QueryConfig,
+    values: readonly unknown[] | undefined,
+  ): Promise<QueryResult<R>> {
+    return callOnLease<Client, QueryResult<R>>(lease, this.#reset, this.#resetTimeoutMs, (client, done) =>
+      (client.query as (text: unknown, values: unknown, callback: typeof done) => void)(text, values, done),
+    );
+  }
+
+  /** `retryTerminated`: once more on another connection when the server aborted the statement. */
+  #retry<R extends QueryResultRow>(
+    error: unknown,
+    text: string | QueryConfig,
+    values: readonly unknown[] | undefined,
+  ): Promise<QueryResult<R>> {
+    if (!TERMINATED.has((error as { code?: string }).code as string)) throw error;
+    return this.pool.acquire().then((lease) => this.#send<R>(lease, text, values));
   }
 
   /** Borrows a connection as a poolkit lease (`release()`, `release({ error })`, `await using`). */
