@@ -24,7 +24,14 @@ import {
   ValueTooBigError,
 } from '../internal/errors.js';
 import type { PooledSocket } from '../net/socket-pool.js';
-import { concatCommands, type EncodedCommand, encodeGetMulti, ReplyParser, type ReplySink } from './protocol.js';
+import {
+  concatCommands,
+  type EncodedCommand,
+  encodeGetMulti,
+  GET_FRAME_BYTES,
+  ReplyParser,
+  type ReplySink,
+} from './protocol.js';
 
 /** An item read from memcached. */
 export interface Item {
@@ -146,17 +153,6 @@ export class MemcachedConnection implements ReplySink {
     if (this.#closed || unsent.length === 0) return;
     this.#unsent = [];
     const queue = this.#queue;
-    if (unsent.length === 1) {
-      const request = unsent[0] as Request;
-      queue.push(request);
-      const first = request.command.parts[0];
-      if (request.command.parts.length === 1 && typeof first === 'string') {
-        this.#pooled.socket.write(first);
-        return;
-      }
-      this.#pooled.socket.write(concatCommands([request.command], request.command.bytes));
-      return;
-    }
     const out: EncodedCommand[] = [];
     let bytes = 0;
     for (let index = 0; index < unsent.length; ) {
@@ -171,17 +167,24 @@ export class MemcachedConnection implements ReplySink {
         bytes += request.command.bytes;
       } else {
         const members = unsent.slice(index, end);
-        const keys = members.map((member) => member.key);
         let keyBytes = 0;
-        for (const member of members) keyBytes += member.command.bytes - 6; // `get <key>\r\n`
-        const command = encodeGetMulti(keys, keyBytes);
+        for (const member of members) keyBytes += member.command.bytes - GET_FRAME_BYTES;
+        const command = encodeGetMulti(
+          members.map((member) => member.key),
+          keyBytes,
+        );
         queue.push({ kind: GROUP, members, items: new Map() });
         out.push(command);
         bytes += command.bytes;
       }
       index = end;
     }
-    this.#pooled.socket.write(concatCommands(out, bytes));
+    // One command of one string part (the common single get) goes out as is, without a copy.
+    const only = out.length === 1 ? (out[0] as EncodedCommand).parts : undefined;
+    const first = only?.[0];
+    this.#pooled.socket.write(
+      only !== undefined && only.length === 1 && typeof first === 'string' ? first : concatCommands(out, bytes),
+    );
   };
 
   /** Hands the socket back to the pool (clean and quiet) or closes it (tainted). */

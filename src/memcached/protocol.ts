@@ -131,9 +131,12 @@ export interface EncodedCommand {
   readonly bytes: number;
 }
 
+/** Bytes of `get <key>\r\n` around the key: `get ` and CRLF. */
+export const GET_FRAME_BYTES = 6;
+
 /** `get <key>\r\n`; `keyBytes` is the key's UTF-8 length. */
 export function encodeGet(key: string, keyBytes: number): EncodedCommand {
-  return { parts: [`get ${key}\r\n`], bytes: keyBytes + 6 };
+  return { parts: [`get ${key}\r\n`], bytes: keyBytes + GET_FRAME_BYTES };
 }
 
 /** `get <k1> <k2> ...\r\n`. */
