@@ -1,20 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { createKeyedPool } from '../../src/resource/index.js';
+import { createKeyedPool, type KeyedPoolOptions } from '../../src/resource/index.js';
 import { FakeClock } from '../../src/testing/index.js';
 import { testFactory, track } from './helpers.js';
+
+/** A keyed pool whose per-key test factories are kept, to check what each key destroyed. */
+function keyedWithFixtures(options: KeyedPoolOptions) {
+  const fixtures = new Map<string, ReturnType<typeof testFactory>>();
+  const pool = createKeyedPool((key: string) => {
+    const fixture = testFactory();
+    fixtures.set(key, fixture);
+    return fixture.factory;
+  }, options);
+  return { pool, fixtures };
+}
 
 describe('keyed pool limits', () => {
   it('enforces maxPerKey and the global max', async () => {
     const clock = new FakeClock();
-    const fixtures = new Map<string, ReturnType<typeof testFactory>>();
-    const pool = createKeyedPool(
-      (key: string) => {
-        const fixture = testFactory();
-        fixtures.set(key, fixture);
-        return fixture.factory;
-      },
-      { clock, maxPerKey: 2, max: 3, acquireTimeoutMs: 100 },
-    );
+    const { pool, fixtures } = keyedWithFixtures({ clock, maxPerKey: 2, max: 3, acquireTimeoutMs: 100 });
     const a1 = await pool.acquire('a');
     const a2 = await pool.acquire('a');
     const a3 = track(pool.acquire('a'));
@@ -45,15 +48,7 @@ describe('keyed pool limits', () => {
 
   it('evicts the least recently used idle resource across keys when the global maxIdle binds', async () => {
     const clock = new FakeClock();
-    const fixtures = new Map<string, ReturnType<typeof testFactory>>();
-    const pool = createKeyedPool(
-      (key: string) => {
-        const fixture = testFactory();
-        fixtures.set(key, fixture);
-        return fixture.factory;
-      },
-      { clock, maxIdle: 2 },
-    );
+    const { pool, fixtures } = keyedWithFixtures({ clock, maxIdle: 2 });
     for (const key of ['a', 'b', 'c']) {
       const lease = await pool.acquire(key);
       await clock.advance(10);
@@ -91,15 +86,13 @@ describe('keyed pool limits', () => {
 
   it('a key served by its own release no longer blocks the global turn of another key', async () => {
     const clock = new FakeClock();
-    const fixtures = new Map<string, ReturnType<typeof testFactory>>();
-    const pool = createKeyedPool(
-      (key: string) => {
-        const fixture = testFactory();
-        fixtures.set(key, fixture);
-        return fixture.factory;
-      },
-      { clock, maxPerKey: 10, max: 2, acquireTimeoutMs: 60_000, idleTimeoutMs: 30_000 },
-    );
+    const { pool, fixtures } = keyedWithFixtures({
+      clock,
+      maxPerKey: 10,
+      max: 2,
+      acquireTimeoutMs: 60_000,
+      idleTimeoutMs: 30_000,
+    });
     const a1 = await pool.acquire('a');
     const a2 = await pool.acquire('a');
     const a3 = track(pool.acquire('a')); // 'a' blocks on the global cap
@@ -121,15 +114,7 @@ describe('keyed pool limits', () => {
 
   it('keys trading a global slot do not evict resources created for their own waiters', async () => {
     const clock = new FakeClock();
-    const fixtures = new Map<string, ReturnType<typeof testFactory>>();
-    const pool = createKeyedPool(
-      (key: string) => {
-        const fixture = testFactory();
-        fixtures.set(key, fixture);
-        return fixture.factory;
-      },
-      { clock, maxPerKey: 10, max: 1, acquireTimeoutMs: 60_000 },
-    );
+    const { pool } = keyedWithFixtures({ clock, maxPerKey: 10, max: 1, acquireTimeoutMs: 60_000 });
     const a1 = await pool.acquire('a');
     const a2 = track(pool.acquire('a'));
     const b1 = track(pool.acquire('b'));
