@@ -33,6 +33,7 @@ import type {
   ThreadRunOptions,
   WorkerStats,
 } from './types.js';
+import { zeroCounters } from './worker-set.js';
 
 /** Slots per worker: twice the largest auto window, so revoked slots awaiting acknowledgement never block. */
 const SLOTS_PER_WORKER = 64;
@@ -46,16 +47,7 @@ const SHORT_FIRST: ThreadRunOptions = Object.freeze({ priority: 1 });
 const AUTO_SHORT_SHARE = 0.1;
 
 const NO_THREADS = { total: 0, idle: 0, busy: 0, starting: 0 } as const;
-const NO_LIFETIME = {
-  spawned: 0,
-  crashed: 0,
-  startFailures: 0,
-  recycled: 0,
-  reaped: 0,
-  stolen: 0,
-  retried: 0,
-  quarantined: 0,
-} as const;
+const NO_LIFETIME = Object.freeze(zeroCounters());
 
 function splitRunOptions(
   input: unknown,

@@ -55,18 +55,14 @@ export interface ThreadCounters {
   quarantined: number;
 }
 
+/** Lifetime counters at zero (a new set's, and an inline pool's, which has no threads). */
+export function zeroCounters(): ThreadCounters {
+  return { spawned: 0, crashed: 0, startFailures: 0, recycled: 0, reaped: 0, stolen: 0, retried: 0, quarantined: 0 };
+}
+
 /** The set of worker threads. */
 export class WorkerSet {
-  readonly counters: ThreadCounters = {
-    spawned: 0,
-    crashed: 0,
-    startFailures: 0,
-    recycled: 0,
-    reaped: 0,
-    stolen: 0,
-    retried: 0,
-    quarantined: 0,
-  };
+  readonly counters: ThreadCounters = zeroCounters();
   readonly #config: WorkerSetConfig;
   readonly #owner: WorkerSetOwner;
   readonly #clock: Clock;
@@ -341,13 +337,8 @@ export class WorkerSet {
 
   /** Asks every worker to run `teardown` and exit; terminates those still alive after `teardownTimeoutMs`. */
   close(): Promise<void> {
-    this.#closing = true;
-    this.#reaper?.cancel();
-    this.#reaper = undefined;
-    if (this.#all.size === 0) return Promise.resolve();
-    const exited = new Promise<void>((resolve) => {
-      this.#allExited = resolve;
-    });
+    const exited = this.#stopping();
+    if (exited === undefined) return Promise.resolve();
     for (const worker of this.#all) worker.close('closed');
     const timeoutMs = this.#config.teardownTimeoutMs;
     if (timeoutMs === Number.POSITIVE_INFINITY) return exited;
@@ -360,14 +351,20 @@ export class WorkerSet {
 
   /** Terminates every worker. */
   destroy(): Promise<void> {
+    const exited = this.#stopping();
+    if (exited === undefined) return Promise.resolve();
+    for (const worker of this.#all) worker.terminate('destroyed');
+    return exited;
+  }
+
+  /** Stops spawning and reaping; resolves when the last worker has exited (undefined: none left). */
+  #stopping(): Promise<void> | undefined {
     this.#closing = true;
     this.#reaper?.cancel();
     this.#reaper = undefined;
-    if (this.#all.size === 0) return Promise.resolve();
-    const exited = new Promise<void>((resolve) => {
+    if (this.#all.size === 0) return undefined;
+    return new Promise<void>((resolve) => {
       this.#allExited = resolve;
     });
-    for (const worker of this.#all) worker.terminate('destroyed');
-    return exited;
   }
 }
