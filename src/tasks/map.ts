@@ -14,12 +14,19 @@
  * into its scheduler's payloads (`TaskPool`: one closure per window slot; `ThreadPool`: a task
  * entry per item).
  *
+ * Fast path (`TaskPool` only, which passes the item function as `direct`): while an item would
+ * start at once anyway (a free slot and nothing queued, see `Scheduler.claimDirect`), the map
+ * calls the function itself on a slot it claims from the core, with no task record, admission
+ * or per-task bookkeeping; the core still counts it (stats, concurrency, close, destroy). When
+ * the pool is busy, items go through the queue as ordinary tasks, in turn with everyone else's.
+ *
  * @module
  */
 import { AbortError, InvalidOptionError } from '../internal/errors.js';
 import { booleanOption, customOption, integerOption, resolveOptions } from '../internal/options.js';
+import { retainShape } from '../internal/shape.js';
 import type { TaskFunction } from './async-executor.js';
-import type { Scheduler } from './scheduler.js';
+import type { DirectOwner, Scheduler } from './scheduler.js';
 import type { TaskRecord, TaskSink } from './task-record.js';
 
 /** Options of `pool.map()`. */
@@ -76,6 +83,7 @@ export function mapTasks<P, T, U>(
   payloads: MapPayloads<P, T>,
   options: MapOptions | undefined,
   priorityOf?: (payload: P) => number,
+  direct?: (item: T, signal: AbortSignal) => unknown,
 ): AsyncIterableIterator<U> {
   if (input === null || typeof input !== 'object' || !(Symbol.iterator in input || Symbol.asyncIterator in input)) {
     if (typeof input !== 'string') {
@@ -87,10 +95,23 @@ export function mapTasks<P, T, U>(
   }
   const resolved = resolveOptions('map()', options, mapSchema);
   const window = resolved.concurrency ?? (core.concurrency < Number.POSITIVE_INFINITY ? core.concurrency : 64);
-  return new MapRun<P, T, U>(core, input, payloads, window, resolved.ordered, resolved.signal, priorityOf);
+  return new MapRun<P, T, U>(core, input, payloads, window, resolved.ordered, resolved.signal, priorityOf, direct);
 }
 
-class MapRun<P, T, U> implements AsyncIterableIterator<U>, TaskSink {
+/** The map whose `next()` is making its promise (see captureWake). */
+let waiting: MapRun<unknown, unknown, unknown> | undefined;
+
+/** The one executor of every waiting `next()` promise: no closure per call. */
+function captureWake(resolve: (step: Step<unknown>) => void, reject: (error: unknown) => void): void {
+  (waiting as MapRun<unknown, unknown, unknown>).setWake(resolve, reject);
+}
+
+/** `#directState` of a slot: no direct task, one running, one running whose outcome was given up. */
+const NO_DIRECT = 0;
+const DIRECT_RUNNING = 1;
+const DIRECT_ABANDONED = 2;
+
+class MapRun<P, T, U> implements AsyncIterableIterator<U>, TaskSink, DirectOwner {
   readonly #core: Scheduler<P, unknown>;
   readonly #input: Iterable<T> | AsyncIterable<T>;
   readonly #window: number;
@@ -119,6 +140,18 @@ class MapRun<P, T, U> implements AsyncIterableIterator<U>, TaskSink {
   #sourceDone = false;
   #stopped = false;
   #error: unknown = EMPTY;
+  /** The item function for the fast path (see the module doc), and its per-slot state. */
+  readonly #direct: ((item: T, signal: AbortSignal) => unknown) | undefined;
+  readonly #directState: Uint8Array;
+  readonly #startedAt: Float64Array;
+  readonly #onDirectOk: ((value: unknown) => void)[] = [];
+  readonly #onDirectFail: ((error: unknown) => void)[] = [];
+  #directInFlight = 0;
+  /** A clock reading to reuse for items started in the same synchronous run (NaN: none). */
+  #now = Number.NaN;
+  /** The core's list of direct owners (see DirectOwner). */
+  directPrev: DirectOwner | undefined = undefined;
+  directNext: DirectOwner | undefined = undefined;
   #wake: ((step: Step<U>) => void) | undefined;
   #wakeFail: ((error: unknown) => void) | undefined;
 
@@ -130,6 +163,7 @@ class MapRun<P, T, U> implements AsyncIterableIterator<U>, TaskSink {
     ordered: boolean,
     signal: AbortSignal | undefined,
     priorityOf: ((payload: P) => number) | undefined,
+    direct: ((item: T, signal: AbortSignal) => unknown) | undefined,
   ) {
     this.#core = core;
     this.#input = input;
@@ -143,6 +177,15 @@ class MapRun<P, T, U> implements AsyncIterableIterator<U>, TaskSink {
     this.#payloadOf = payloads(window, this.#slotItems);
     this.#priorityOf = priorityOf;
     this.#freeSlots = Array.from({ length: window }, (_, slot) => window - 1 - slot);
+    this.#direct = direct;
+    this.#directState = new Uint8Array(direct === undefined ? 0 : window);
+    this.#startedAt = new Float64Array(direct === undefined ? 0 : window);
+    if (direct !== undefined) {
+      for (let slot = 0; slot < window; slot++) {
+        this.#onDirectOk.push((value) => this.#directSettled(slot, true, value));
+        this.#onDirectFail.push((error) => this.#directSettled(slot, false, error));
+      }
+    }
   }
 
   [Symbol.asyncIterator](): AsyncIterableIterator<U> {
@@ -170,10 +213,16 @@ class MapRun<P, T, U> implements AsyncIterableIterator<U>, TaskSink {
       });
       return previous.then(() => this.next());
     }
-    return new Promise<Step<U>>((resolve, reject) => {
-      this.#wake = resolve;
-      this.#wakeFail = reject;
-    });
+    waiting = this as MapRun<unknown, unknown, unknown>;
+    const promise = new Promise<Step<U>>(captureWake as never);
+    waiting = undefined;
+    return promise;
+  }
+
+  /** @internal Stores the resolving functions of the consumer's pending `next()`. */
+  setWake(resolve: (step: Step<U>) => void, reject: (error: unknown) => void): void {
+    this.#wake = resolve;
+    this.#wakeFail = reject;
   }
 
   async return(): Promise<Step<U>> {
@@ -191,8 +240,33 @@ class MapRun<P, T, U> implements AsyncIterableIterator<U>, TaskSink {
   /** A task reported (TaskSink). */
   settle(task: TaskRecord<unknown, unknown>, ok: boolean, value: unknown): void {
     const slot = task.tag as number;
-    const index = this.#slotIndex[slot] as number;
     this.#tasks[slot] = undefined;
+    this.#settled(slot, ok, value);
+  }
+
+  /** The pool was destroyed (DirectOwner): stop, giving up the direct tasks still running. */
+  destroyed(error: unknown): void {
+    this.#stop(error);
+  }
+
+  #directSettled(slot: number, ok: boolean, value: unknown): void {
+    const abandoned = this.#directState[slot] === DIRECT_ABANDONED;
+    this.#directState[slot] = NO_DIRECT;
+    const now = this.#core.finishDirect(this.#startedAt[slot] as number, ok, abandoned);
+    if (--this.#directInFlight === 0) this.#core.unregisterDirect(this);
+    // Items this settlement lets start (a waiting consumer takes the value and the window moves)
+    // start now: they share this clock reading.
+    this.#now = now;
+    try {
+      this.#settled(slot, ok, value);
+    } finally {
+      this.#now = Number.NaN;
+    }
+  }
+
+  /** The item in `slot` finished (either path): free the slot, keep the value or stop. */
+  #settled(slot: number, ok: boolean, value: unknown): void {
+    const index = this.#slotIndex[slot] as number;
     this.#slotItems[slot] = undefined;
     this.#freeSlots.push(slot);
     if (this.#stopped) return;
@@ -304,8 +378,15 @@ class MapRun<P, T, U> implements AsyncIterableIterator<U>, TaskSink {
   #startItem(item: T): void {
     const index = this.#pulled++;
     const slot = this.#freeSlots.pop() as number; // the window guarantees a free slot
-    this.#slotItems[slot] = item;
     this.#slotIndex[slot] = index;
+    if (this.#direct !== undefined) {
+      const startedAt = this.#core.claimDirect(this.#now);
+      if (!Number.isNaN(startedAt)) {
+        this.#runDirect(slot, item, startedAt);
+        return;
+      }
+    }
+    this.#slotItems[slot] = item;
     const payload = this.#payloadOf(item, slot);
     const task = this.#core.create(payload, undefined);
     if (this.#priorityOf !== undefined) task.priority = this.#priorityOf(payload);
@@ -317,12 +398,34 @@ class MapRun<P, T, U> implements AsyncIterableIterator<U>, TaskSink {
     this.#core.enqueue(task, this);
   }
 
+  /** Runs an item on a slot claimed from the core (the fast path). Never settles synchronously. */
+  #runDirect(slot: number, item: T, startedAt: number): void {
+    if (this.#directInFlight++ === 0) this.#core.registerDirect(this);
+    this.#directState[slot] = DIRECT_RUNNING;
+    this.#startedAt[slot] = startedAt;
+    let result: unknown;
+    try {
+      result = (this.#direct as (item: T, signal: AbortSignal) => unknown)(item, this.#controller.signal);
+    } catch (error) {
+      result = Promise.reject(error);
+    }
+    // A value, a promise or a thenable: settled in a later microtask in every case, as an
+    // awaited handler is.
+    Promise.resolve(result).then(this.#onDirectOk[slot], this.#onDirectFail[slot]);
+  }
+
   #stop(error: unknown): void {
     if (this.#stopped) return;
     this.#stopped = true;
     this.#error = error;
     this.#controller.abort(error);
     for (const task of [...this.#tasks]) if (task !== undefined) this.#core.cancel(task, error);
+    const directState = this.#directState;
+    for (let slot = 0; slot < directState.length; slot++) {
+      if (directState[slot] !== DIRECT_RUNNING) continue;
+      directState[slot] = DIRECT_ABANDONED;
+      this.#core.abandonDirect();
+    }
     this.#values.fill(EMPTY);
     if (!this.#sourceDone) {
       this.#sourceDone = true;
@@ -350,3 +453,18 @@ class MapRun<P, T, U> implements AsyncIterableIterator<U>, TaskSink {
     }
   }
 }
+
+// See retainShape: keeps MapRun's hidden class (and the optimized per-item path) across major GCs
+// that run while no map exists. Built on a stand-in core: the constructor only reads `concurrency`.
+retainShape(
+  new MapRun<unknown, unknown, unknown>(
+    { concurrency: 1 } as Scheduler<unknown, unknown>,
+    [],
+    () => () => undefined,
+    1,
+    true,
+    undefined,
+    undefined,
+    () => undefined,
+  ),
+);

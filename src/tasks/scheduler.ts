@@ -59,6 +59,18 @@ export interface CloseOptions {
   readonly timeoutMs?: number;
 }
 
+/**
+ * The owner of direct tasks (see {@link Scheduler.claimDirect}): `destroy()` tells it to abandon
+ * them (abort their signal, stop, and call `abandonDirect()` for each one still running).
+ */
+export interface DirectOwner {
+  /** The pool was destroyed with `error`. */
+  destroyed(error: unknown): void;
+  /** Links of the scheduler's list of registered owners (owned by the scheduler). */
+  directPrev: DirectOwner | undefined;
+  directNext: DirectOwner | undefined;
+}
+
 /** The scheduling core. `P` is the executor's payload type, `R` the result type. */
 export class Scheduler<P, R> implements ExecutorHost, TaskOwner {
   readonly #executor: Executor<P, R>;
@@ -98,6 +110,10 @@ export class Scheduler<P, R> implements ExecutorHost, TaskOwner {
   #cancelled = 0;
   #timedOut = 0;
   #rejected = 0;
+  /** True when a task event has a listener or subscriber (direct tasks emit none). */
+  readonly #taskEventsWanted: () => boolean;
+  /** Owners with direct tasks running (see claimDirect): an intrusive list, O(1) in and out. */
+  #directOwners: DirectOwner | undefined;
   #closePromise: Promise<void> | undefined;
   #closeResolve: (() => void) | undefined;
   #destroyPromise: Promise<void> | undefined;
@@ -110,6 +126,7 @@ export class Scheduler<P, R> implements ExecutorHost, TaskOwner {
    */
   constructor(executor: Executor<P, R>, options: ResolvedSchedulingOptions, name: string, family = 'tasks') {
     this.events = new Emitter<TaskPoolEvents>(family);
+    this.#taskEventsWanted = this.events.wantsAny('taskStarted', 'taskSucceeded', 'taskFailed');
     this.#executor = executor;
     this.#options = options;
     this.#name = name;
@@ -254,6 +271,77 @@ export class Scheduler<P, R> implements ExecutorHost, TaskOwner {
     this.#cancelled++;
     if (record.state === TaskState.Queued) this.#dropQueued(record, reason);
     else if (record.state === TaskState.Running) this.#abandon(record, reason);
+  }
+
+  // ---- direct tasks ----
+
+  /**
+   * Claims a slot for a task that its owner runs itself, without a task record (`TaskPool.map`'s
+   * fast path). Only granted when the task would start at once anyway (open, not paused, a free
+   * slot, nothing queued) and needs nothing per task from the core (no pool-wide run timeout, no
+   * task event listener). The task counts as submitted and running, with zero wait. Returns its
+   * start time, or NaN when refused (the owner then enqueues a normal task). Each claim must end
+   * with exactly one `finishDirect()`, and the owner must be registered while it has direct tasks.
+   * `now`: a timestamp the owner read (or got from `finishDirect`) in the same synchronous run.
+   */
+  claimDirect(now = Number.NaN): number {
+    if (
+      this.#state !== OPEN ||
+      this.#paused ||
+      this.#running >= this.#limit ||
+      this.#queue.length !== 0 ||
+      this.#options.timeoutMs < Number.POSITIVE_INFINITY ||
+      this.#taskEventsWanted()
+    ) {
+      return Number.NaN;
+    }
+    this.#submitted++;
+    this.#running++;
+    this.#waitTime.record(0);
+    return Number.isNaN(now) ? this.#clock.now() : now;
+  }
+
+  /**
+   * Ends a direct task that started at `startedAt`: records its run time, counts it as succeeded
+   * or failed (or, when `abandoned`, only closes its abandonment), and frees its slot. Returns the
+   * time it read, for the owner's next `claimDirect()` in the same synchronous run.
+   */
+  finishDirect(startedAt: number, ok: boolean, abandoned: boolean): number {
+    this.#running--;
+    const now = this.#clock.now();
+    this.#runTime.record(now - startedAt);
+    if (abandoned) this.#abandoned--;
+    else if (ok) this.#succeeded++;
+    else this.#failed++;
+    if (this.#queue.length !== 0) this.#dispatch(now);
+    if (this.#waiters.active || this.#state !== OPEN) this.#changed();
+    return now;
+  }
+
+  /** A running direct task's outcome was given up (its owner stopped): counted as cancelled. */
+  abandonDirect(): void {
+    this.#cancelled++;
+    this.#abandoned++;
+  }
+
+  /** Registers an owner of running direct tasks, so that `destroy()` can stop it. */
+  registerDirect(owner: DirectOwner): void {
+    const head = this.#directOwners;
+    owner.directPrev = undefined;
+    owner.directNext = head;
+    if (head !== undefined) head.directPrev = owner;
+    this.#directOwners = owner;
+  }
+
+  /** Unregisters an owner whose direct tasks have all finished. */
+  unregisterDirect(owner: DirectOwner): void {
+    const { directPrev, directNext } = owner;
+    if (directPrev === undefined) {
+      if (this.#directOwners !== owner) return; // not registered
+      this.#directOwners = directNext;
+    } else directPrev.directNext = directNext;
+    if (directNext !== undefined) directNext.directPrev = directPrev;
+    owner.directPrev = owner.directNext = undefined;
   }
 
   /** True when a task submitted now would have to wait (no free slot, paused, or a queue). */
@@ -648,6 +736,9 @@ export class Scheduler<P, R> implements ExecutorHost, TaskOwner {
       this.#cancelled++;
       this.#abandon(task, error);
     }
+    const owners: DirectOwner[] = [];
+    for (let owner = this.#directOwners; owner !== undefined; owner = owner.directNext) owners.push(owner);
+    for (const owner of owners) owner.destroyed(error);
     this.#shared.abort(error);
     this.#waiters.check(0, this.#running);
     const executorDone = wasClosed ? Promise.resolve() : this.#executor.destroy();

@@ -125,7 +125,9 @@ export class TaskPool implements AsyncDisposable, EventSource<TaskPoolEvents> {
     options?: MapOptions,
   ): AsyncIterableIterator<Awaited<U>> {
     checkFunction(fn);
-    return mapTasks<AnyFunction, T, Awaited<U>>(this.#core, input, slotFunctions(fn), options);
+    // The fast path calls `fn` outside the executor, so not with deadlock detection's context.
+    const direct = this.#deadlock === 'off' ? fn : undefined;
+    return mapTasks<AnyFunction, T, Awaited<U>>(this.#core, input, slotFunctions(fn), options, undefined, direct);
   }
 
   /**
