@@ -96,7 +96,13 @@ interface Sample {
  * wall time when other jobs share the cores (it includes GC helper threads).
  */
 async function runOnce(impl: Impl): Promise<Sample> {
-  (globalThis as { gc?: () => void }).gc?.();
+  // Two full GCs: after a run that left a large heap (p-limit's or p-queue's 100k promises), one
+  // gc() still left the next implementation about 2x slower on noop-map (measured for
+  // async.mapLimit and poolkit alike); the second one clears it, so no implementation pays for the
+  // garbage of the one that ran before it.
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  gc?.();
   await yieldToLoop();
   const profiler = new GCProfiler();
   profiler.start();
