@@ -22,6 +22,7 @@ export {
   ForeignReleaseError,
   InvalidOptionError,
   LeakDetectedError,
+  LockLostError,
   NotStoredError,
   PoolExhaustedError,
   PoolkitError,

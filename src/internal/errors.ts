@@ -113,6 +113,12 @@ export const ERROR_TABLE = {
     summary:
       'A task waited on its own saturated pool (nested submit); detected through AsyncLocalStorage when enabled.',
   },
+  LockLostError: {
+    code: 'POOLKIT_LOCK_LOST',
+    family: 'tasks, bullmq',
+    summary:
+      "A consumed task's heartbeat failed: its source has given it up or handed it to another consumer (BullMQ: the job's lock was lost). The handler's signal aborts with this error and the task is neither acked nor nacked; `cause` holds the source's error.",
+  },
   WorkerExitedError: {
     code: 'POOLKIT_WORKER_EXITED',
     family: 'threads',
@@ -280,6 +286,8 @@ export const TaskTimeoutError = defineError('TaskTimeoutError');
 export const QueueTimeoutError = defineError('QueueTimeoutError');
 /** A task waited on its own saturated pool (`POOLKIT_DEADLOCK`). */
 export const DeadlockError = defineError('DeadlockError');
+/** A consumed task's heartbeat failed: its source no longer holds it for us (`POOLKIT_LOCK_LOST`). */
+export const LockLostError = defineError('LockLostError');
 /** The worker thread running a task died (`POOLKIT_WORKER_EXITED`). */
 export const WorkerExitedError = defineError('WorkerExitedError');
 /** Workers keep failing at start; the breaker tripped (`POOLKIT_WORKER_START_FAILED`). */

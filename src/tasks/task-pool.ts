@@ -4,15 +4,18 @@
  *
  * @module
  */
+import type { Clock } from '../internal/clock.js';
 import { InvalidOptionError } from '../internal/errors.js';
 import type { EventSource, Listener } from '../internal/events.js';
 import { enumOption, resolveOptions } from '../internal/options.js';
 import { AsyncExecutor, type TaskFunction } from './async-executor.js';
+import { type ConsumeOptions, Consumer } from './consume.js';
 import { type DeadlockMode, deadlockContext, deadlockError, insideTaskOf, warnDeadlock } from './deadlock.js';
 import { type GroupOptions, TaskGroup } from './group.js';
 import { type MapOptions, mapTasks, slotFunctions } from './map.js';
 import { type RunOptions, type SchedulingOptions, schedulingOptionSchema } from './options.js';
 import { type CloseOptions, Scheduler } from './scheduler.js';
+import type { TaskSource } from './source.js';
 import type { TaskPoolEvents, TaskPoolStats } from './stats.js';
 
 /** Options of {@link createTaskPool}. */
@@ -58,10 +61,12 @@ function checkFunction(fn: unknown): void {
 export class TaskPool implements AsyncDisposable, EventSource<TaskPoolEvents> {
   readonly #core: Scheduler<AnyFunction, unknown>;
   readonly #deadlock: DeadlockMode;
+  readonly #clock: Clock;
 
   constructor(options: TaskPoolOptions = {}) {
     const resolved = resolveOptions('TaskPool', options, taskPoolSchema);
     this.#deadlock = resolved.detectDeadlock;
+    this.#clock = resolved.clock;
     const executor = this.#deadlock === 'off' ? new AsyncExecutor() : new AsyncExecutor(deadlockContext(), this);
     this.#core = new Scheduler<AnyFunction, unknown>(executor, resolved, 'TaskPool');
   }
@@ -128,6 +133,34 @@ export class TaskPool implements AsyncDisposable, EventSource<TaskPoolEvents> {
     // The fast path calls `fn` outside the executor, so not with deadlock detection's context.
     const direct = this.#deadlock === 'off' ? fn : undefined;
     return mapTasks<AnyFunction, T, Awaited<U>>(this.#core, input, slotFunctions(fn), options, undefined, direct);
+  }
+
+  /**
+   * Runs the tasks of `source` (a queue shared with other processes, such as `poolkit/bullmq`'s
+   * BullMQ source) as `fn(task.data, signal)` on this pool: fetches while fewer than
+   * `concurrency` tasks are held, heartbeats each held task, acks its result or nacks its error.
+   * Returns the {@link Consumer}; `await consumer.stop()` stops fetching and waits for the held
+   * tasks. The signal aborts if the task's heartbeat fails (`LockLostError`), on its run timeout
+   * and on `destroy()`. See docs/consume.md.
+   */
+  consume<T, R>(
+    source: TaskSource<T, R>,
+    fn: (data: T, signal: AbortSignal) => R | PromiseLike<R>,
+    options?: ConsumeOptions,
+  ): Consumer<T, R> {
+    checkFunction(fn);
+    const concurrency = this.#core.concurrency < Number.POSITIVE_INFINITY ? this.#core.concurrency : 16;
+    return new Consumer<T, R>(
+      source,
+      (data, signal, timeoutMs) =>
+        this.run(
+          (handlerSignal) => fn(data, handlerSignal),
+          timeoutMs === undefined ? { signal } : { signal, timeoutMs },
+        ),
+      this.#clock,
+      concurrency,
+      options,
+    );
   }
 
   /**

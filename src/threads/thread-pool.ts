@@ -9,9 +9,11 @@
 import type { Clock } from '../internal/clock.js';
 import { Emitter, type EventSource } from '../internal/events.js';
 import { invalidOption } from '../internal/options.js';
+import { type ConsumeOptions, Consumer } from '../tasks/consume.js';
 import type { GroupOptions } from '../tasks/group.js';
 import { type MapOptions, mapTasks } from '../tasks/map.js';
 import { type CloseOptions, Scheduler } from '../tasks/scheduler.js';
+import type { TaskSource } from '../tasks/source.js';
 import type { TaskSink } from '../tasks/task-record.js';
 import { StartBreaker } from './breaker.js';
 import { DispatchWindow } from './dispatch-window.js';
@@ -77,6 +79,8 @@ export class ThreadPool<M = AnyWorkerModule> implements EventSource<ThreadPoolEv
   readonly #events = new Emitter<ThreadPoolEvents>('threads');
   readonly #retries: number;
   readonly #clock: Clock;
+  /** Tasks the threads take at once at most (maxThreads x a fixed window, or 1): consume()'s default. */
+  readonly #threadSlots: number;
   /** Average run time per handler, kept unless `queueOrder: 'fifo'`. */
   readonly #handlerRunMs: Map<string, number> | undefined;
   /** A handler is short when its average is below this share of the pool's average. */
@@ -91,6 +95,7 @@ export class ThreadPool<M = AnyWorkerModule> implements EventSource<ThreadPoolEv
     this.#breaker = new StartBreaker(resolved.maxStartFailures, resolved.breakerCooldownMs);
     this.#retries = resolved.retries;
     this.#clock = resolved.clock;
+    this.#threadSlots = resolved.maxThreads * (fixed ?? 1);
     this.#handlerRunMs = resolved.queueOrder !== 'fifo' && !resolved.inline ? new Map() : undefined;
     this.#shortShare = resolved.queueOrder === 'shortest-first' ? 1 : AUTO_SHORT_SHARE;
     const executor = resolved.inline
@@ -212,6 +217,31 @@ export class ThreadPool<M = AnyWorkerModule> implements EventSource<ThreadPoolEv
    */
   group(options?: GroupOptions): ThreadGroup<M> {
     return new ThreadGroup<M>(this.#startInGroup, options);
+  }
+
+  /**
+   * Runs the tasks of `source` as handler `name` with the task's data as input, like
+   * `TaskPool.consume` (fetching within `concurrency`, heartbeats, ack/nack; see docs/consume.md).
+   * The default `concurrency` is the number of tasks the pool's threads can take at once
+   * (`maxThreads` x their window), so fetched tasks do not wait in the queue.
+   */
+  consume<K extends HandlerName<M>>(
+    source: TaskSource<TaskInput<M, K>, TaskResult<M, K>>,
+    name: K,
+    options?: ConsumeOptions,
+  ): Consumer<TaskInput<M, K>, TaskResult<M, K>>;
+  // biome-ignore lint/suspicious/noExplicitAny: the implementation of the typed overload above (input and result types come from the worker module)
+  consume(source: TaskSource<any, any>, name: string, options?: ConsumeOptions): Consumer<any, any> {
+    if (typeof name !== 'string') invalidOption('name', 'a string (a handler exported by the worker module)', name);
+    const run = this.run as (name: string, input: unknown, options: ThreadRunOptions) => Promise<unknown>;
+    return new Consumer<unknown, unknown>(
+      source,
+      (data, signal, timeoutMs) =>
+        run.call(this, name, data, timeoutMs === undefined ? { signal } : { signal, timeoutMs }),
+      this.#clock,
+      Math.min(this.#scheduler.concurrency, this.#threadSlots),
+      options,
+    );
   }
 
   /**
