@@ -1,3 +1,5 @@
+import net from 'node:net';
+
 /** The shape of a demo section file in `demo/sections/`. */
 export interface DemoSection {
   /** Heading printed above the section. */
@@ -38,4 +40,18 @@ export async function withGcTime<T>(fn: () => Promise<T> | T): Promise<{ value: 
   await new Promise((resolve) => setImmediate(resolve));
   observer.disconnect();
   return { value, gcMs, wallMs };
+}
+
+/** True when something accepts a TCP connection on 127.0.0.1:`port` within a second. */
+export function reachable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1000, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
 }

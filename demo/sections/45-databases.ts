@@ -5,7 +5,6 @@
  * behind SLEEPs (mysql2's pool cannot), and Redis MULTI/EXEC under CLIENT KILL.
  */
 import { execFile } from 'node:child_process';
-import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
@@ -14,7 +13,7 @@ import { createClient } from 'redis';
 import { createMysqlPool } from '../../dist/adapters/mysql/index.js';
 import { createPgPool } from '../../dist/adapters/pg/index.js';
 import { createRedisPool } from '../../dist/adapters/redis/index.js';
-import { ms } from '../section.js';
+import { ms, reachable } from '../section.js';
 
 export const title = 'databases: PostgreSQL, MariaDB and Redis pools under server-side faults';
 
@@ -29,19 +28,6 @@ const starts: Record<string, string> = {
   MariaDB: 'start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd',
   Redis: 'redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save ""',
 };
-
-function reachable(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(1000, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
 
 async function withPgAdmin<R>(fn: (admin: pg.Client) => Promise<R>): Promise<R> {
   const admin = new pg.Client({ ...pgConnection, application_name: 'poolkit-demo-admin' });

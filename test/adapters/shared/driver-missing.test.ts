@@ -45,6 +45,21 @@ describe('adapters without their driver installed', () => {
     ]);
   });
 
+  it('poolkit/bullmq imports without bullmq; next() rejects with POOLKIT_DRIVER_MISSING each time, with a hint', async () => {
+    const out = await withoutDrivers(`
+      const { createBullMQSource } = await import('./src/adapters/bullmq/index.ts');
+      const source = createBullMQSource('q', { connection: { host: '127.0.0.1', port: 1 } });
+      const errors = [];
+      for (let i = 0; i < 2; i++) errors.push(await source.next(new AbortController().signal).catch((e) => e));
+      console.log(JSON.stringify(errors.map((e) => [e.code, e.message.includes('npm install bullmq')])));
+      await source.close();
+    `);
+    expect(JSON.parse(out)).toEqual([
+      ['POOLKIT_DRIVER_MISSING', true],
+      ['POOLKIT_DRIVER_MISSING', true],
+    ]);
+  });
+
   it('importing the root package never loads a driver', async () => {
     const out = await withoutDrivers(`
       const root = await import('./src/index.ts');
