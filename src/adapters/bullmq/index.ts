@@ -1,7 +1,7 @@
 /**
  * A `TaskSource` (from `poolkit/tasks`) fed by a BullMQ queue on Redis, for `pool.consume(source, fn)`: the same
  * handlers run on local calls or on jobs shared by many machines. Needs the optional peer
- * dependency `bullmq` (5 or later; loaded on the first `next()`; importing this module does not
+ * dependency `bullmq` (6, tested with 6.7, with `ioredis`; loaded on the first `next()`; importing this module does not
  * load it).
  *
  * ```ts
