@@ -164,7 +164,12 @@ export class Consumer<T = unknown, R = unknown> implements AsyncDisposable {
       if (signal.aborted) this.#state = 'stopping';
       else signal.addEventListener('abort', () => void this.stop(), { once: true });
     }
-    void this.#loop();
+    this.#loop().catch((error: unknown) => {
+      // Not expected (every call that can fail is guarded); the consumer must still finish.
+      this.#report(error);
+      this.#state = 'stopped';
+      this.#finish();
+    });
   }
 
   /** Settles when the consumer has stopped and every held task was acked, nacked or abandoned. */

@@ -81,6 +81,8 @@ export class Scheduler<P, R> implements ExecutorHost, TaskOwner {
   readonly #keys: KeyLimits | undefined;
   readonly #heap: DeadlineHeap<AnyTask>;
   readonly #shared = new AbortController();
+  /** `#shared.signal`, read once: Node's getter checks its receiver on every call. */
+  readonly #sharedSignal = this.#shared.signal;
   readonly #waiters = new Waiters();
   readonly #links = new SignalLinks((task) => this.#abortFromSignal(task));
   readonly #waitTime = new Histogram();
@@ -112,6 +114,10 @@ export class Scheduler<P, R> implements ExecutorHost, TaskOwner {
   #rejected = 0;
   /** True when a task event has a listener or subscriber (direct tasks emit none). */
   readonly #taskEventsWanted: () => boolean;
+  /** The same test per event, with the channels looked up once (two checks per task otherwise). */
+  readonly #startedWanted: () => boolean;
+  readonly #succeededWanted: () => boolean;
+  readonly #failedWanted: () => boolean;
   /** Owners with direct tasks running (see claimDirect): an intrusive list, O(1) in and out. */
   #directOwners: DirectOwner | undefined;
   #closePromise: Promise<void> | undefined;
@@ -127,6 +133,9 @@ export class Scheduler<P, R> implements ExecutorHost, TaskOwner {
   constructor(executor: Executor<P, R>, options: ResolvedSchedulingOptions, name: string, family = 'tasks') {
     this.events = new Emitter<TaskPoolEvents>(family);
     this.#taskEventsWanted = this.events.wantsAny('taskStarted', 'taskSucceeded', 'taskFailed');
+    this.#startedWanted = this.events.wantsAny('taskStarted');
+    this.#succeededWanted = this.events.wantsAny('taskSucceeded');
+    this.#failedWanted = this.events.wantsAny('taskFailed');
     this.#executor = executor;
     this.#options = options;
     this.#name = name;
@@ -175,7 +184,7 @@ export class Scheduler<P, R> implements ExecutorHost, TaskOwner {
 
   /** The signal of tasks without a controller of their own; aborts on destroy. */
   get sharedSignal(): AbortSignal {
-    return this.#shared.signal;
+    return this.#sharedSignal;
   }
 
   capacityChanged(): void {
@@ -429,7 +438,7 @@ export class Scheduler<P, R> implements ExecutorHost, TaskOwner {
         task.deadlineEntry = this.#heap.add(now + task.timeoutMs, task, true);
       }
     }
-    if (this.events.wants('taskStarted')) this.events.emit('taskStarted', { taskId: task.id, waitedMs });
+    if (this.#startedWanted()) this.events.emit('taskStarted', { taskId: task.id, waitedMs });
     try {
       this.#executor.start(task as never);
     } catch (error) {
@@ -482,7 +491,7 @@ export class Scheduler<P, R> implements ExecutorHost, TaskOwner {
     const now = this.#clock.now();
     const runMs = now - task.startedAt;
     this.#runTime.record(runMs);
-    if (ok ? this.events.wants('taskSucceeded') : this.events.wants('taskFailed'))
+    if (ok ? this.#succeededWanted() : this.#failedWanted())
       this.#emitOutcome(task, ok, value, runMs);
     if (task.deadlineEntry !== undefined) {
       this.#heap.remove(task.deadlineEntry);
