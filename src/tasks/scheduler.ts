@@ -491,8 +491,7 @@ export class Scheduler<P, R> implements ExecutorHost, TaskOwner {
     const now = this.#clock.now();
     const runMs = now - task.startedAt;
     this.#runTime.record(runMs);
-    if (ok ? this.#succeededWanted() : this.#failedWanted())
-      this.#emitOutcome(task, ok, value, runMs);
+    if (ok ? this.#succeededWanted() : this.#failedWanted()) this.#emitOutcome(task, ok, value, runMs);
     if (task.deadlineEntry !== undefined) {
       this.#heap.remove(task.deadlineEntry);
       task.deadlineEntry = undefined;
