@@ -2,7 +2,7 @@ import type { Client } from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createPgPool } from '../../../src/adapters/pg/index.js';
 import { requireService } from '../../helpers/services.js';
-import { appName, backends, noBackendsLeft, pgConnection } from './helpers.js';
+import { appName, backends, eventually, noBackendsLeft, pgConnection } from './helpers.js';
 
 const up = await requireService('postgres');
 
@@ -15,7 +15,9 @@ describe.skipIf(!up)('pg pool: query shortcut, connect/release, pg.Pool events a
     );
     expect(results.map((result) => result.rows[0]?.n)).toEqual(Array.from({ length: 64 }, (_, i) => i));
     expect(pool.totalCount).toBeLessThanOrEqual(4);
-    expect((await backends(name)).length).toBe(pool.totalCount);
+    // totalCount includes connections still starting; their backends show their application_name
+    // only once the startup packet is read, so wait for the server to agree.
+    expect(await eventually(async () => (await backends(name)).length === pool.totalCount)).toBe(true);
     expect(pool.waitingCount).toBe(0);
     await pool.end();
     expect(pool.ended).toBe(true);
