@@ -284,6 +284,12 @@ export class Consumer<T = unknown, R = unknown> implements AsyncDisposable {
         async (result) => {
           if (held.lost) return;
           stopBeating(held);
+          // At capacity with no next() pending, a source that can ack and fetch in one call
+          // hands the next task straight into this slot (BullMQ: one script call per job).
+          if (task.ackAndNext !== undefined && this.#state === 'running' && this.#room !== undefined) {
+            await this.#ackAndNext(task, result);
+            return;
+          }
           await this.#settle(() => task.ack(result), 'ack');
         },
         async (error: unknown) => {
@@ -308,6 +314,26 @@ export class Consumer<T = unknown, R = unknown> implements AsyncDisposable {
         stopBeating(held);
         this.#release();
       });
+  }
+
+  async #ackAndNext(task: SourcedTask<T, R>, result: R): Promise<void> {
+    let next: SourcedTask<T, R> | undefined;
+    try {
+      next = await (task.ackAndNext as (result: R) => Promise<SourcedTask<T, R> | undefined>)(result);
+      this.#acked++;
+    } catch (error) {
+      this.#report(error);
+      return;
+    }
+    if (next === undefined) return;
+    if (this.#state === 'running')
+      this.#start(next); // takes the slot this task frees next
+    else {
+      this.#fetched++;
+      this.#held++;
+      await this.#giveBack(next, new AbortError('consume() was stopped before the task started'));
+      this.#release();
+    }
   }
 
   async #giveBack(task: SourcedTask<T, R>, error: unknown): Promise<void> {

@@ -40,6 +40,14 @@ export interface SourcedTask<T = unknown, R = unknown> {
   ack(result: R): Promise<void>;
   /** The handler failed with `error`, or the task could not run (BullMQ: the job fails or is delayed). */
   nack(error: unknown, options?: NackOptions): Promise<void>;
+  /**
+   * Optional: acks `result` and hands out the next task in the same call, or `undefined` when
+   * none is ready at once (BullMQ: the completion script also fetches the next job, as BullMQ's
+   * own Worker does). The consumer calls it instead of `ack()` when it has no free slot and no
+   * `next()` pending, and starts the returned task in the slot just freed; so a task it returns
+   * is never left held without a heartbeat.
+   */
+  ackAndNext?(result: R): Promise<SourcedTask<T, R> | undefined>;
 }
 
 /** A queue of tasks that `pool.consume()` pulls from, one `next()` at a time. */

@@ -23,6 +23,10 @@ export class MemorySource implements TaskSource<number, number> {
   nextCalls = 0;
   /** Most tasks handed out and not yet acked or nacked at once. */
   peak = 0;
+  /** Tasks get `ackAndNext` (ack, then the next item if one is there, in one call). */
+  chaining = false;
+  /** Tasks handed out by `ackAndNext`. */
+  chained = 0;
   #ended = false;
   #waiting: (() => void) | undefined;
   #counter = 0;
@@ -56,12 +60,16 @@ export class MemorySource implements TaskSource<number, number> {
       });
       this.#waiting = undefined;
     }
+    return this.#handOut();
+  }
+
+  #handOut(): SourcedTask<number, number> {
     const data = this.items.shift() as number;
     const id = `t${++this.#counter}`;
     this.peak = Math.max(this.peak, this.outstanding);
     const calls = this.calls;
     const lose = this.lose;
-    return {
+    const task: SourcedTask<number, number> = {
       id,
       data,
       heartbeat: async () => {
@@ -75,6 +83,15 @@ export class MemorySource implements TaskSource<number, number> {
         calls.push({ id, kind: 'nack', value, options });
       },
     };
+    if (this.chaining) {
+      (task as { ackAndNext?: unknown }).ackAndNext = async (value: number) => {
+        calls.push({ id, kind: 'ack', value });
+        if (this.items.length === 0) return undefined;
+        this.chained++;
+        return this.#handOut();
+      };
+    }
+    return task;
   }
 }
 

@@ -43,6 +43,31 @@ describe('TaskPool: consume', () => {
     expect(kinds(source, 'ack')).toHaveLength(10);
   });
 
+  it('at capacity, a source with ackAndNext refills the freed slot without another next()', async () => {
+    const pool = createTaskPool({ concurrency: 8 });
+    const source = new MemorySource();
+    source.chaining = true;
+    source.push(...Array.from({ length: 12 }, (_, index) => index));
+    source.end();
+    const consumer = pool.consume(
+      source,
+      async (data) => {
+        for (let spin = 0; spin < data % 3; spin++) await Promise.resolve();
+        return data * 2;
+      },
+      { concurrency: 3 },
+    );
+    await consumer.done;
+    expect(kinds(source, 'ack').map((call) => call.value)).toHaveLength(12);
+    expect(new Set(kinds(source, 'ack').map((call) => call.value))).toEqual(
+      new Set(Array.from({ length: 12 }, (_, index) => index * 2)),
+    );
+    expect(source.chained).toBeGreaterThan(0);
+    expect(source.nextCalls + source.chained).toBe(12 + 1); // the last next() finds the end
+    expect(source.peak).toBe(3);
+    expect(consumer.stats()).toMatchObject({ fetched: 12, acked: 12, held: 0, state: 'stopped' });
+  });
+
   it('nacks a failure with the options nackOptions gives, and a run timeout too', async () => {
     const pool = createTaskPool({ concurrency: 2 });
     const source = new MemorySource();

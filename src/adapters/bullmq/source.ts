@@ -13,7 +13,7 @@
  * @module
  */
 import { randomUUID } from 'node:crypto';
-import type { ConnectionOptions, Job, Worker } from 'bullmq';
+import type { ConnectionOptions, Job, Worker, WorkerOptions } from 'bullmq';
 import { InvalidOptionError } from '../../internal/errors.js';
 import {
   booleanOption,
@@ -340,9 +340,35 @@ class SourceEngine {
       this.#tokenCount++;
       const waiter = this.#waiters.shift();
       if (waiter === undefined) await this.#giveBack(job, token);
-      else settle(waiter, new BullMQTask(job, token, startedAt, this.#options.lockDurationMs, () => this.#closed));
+      else settle(waiter, this.#task(job, token, startedAt));
     }
   }
+
+  #task(job: Job, token: string, fetchedSince: number): BullMQTask {
+    const chain = this.#chains ? this.#chain : undefined;
+    return new BullMQTask(job, token, fetchedSince, this.#options.lockDurationMs, this.#isClosed, chain);
+  }
+
+  readonly #isClosed = (): boolean => this.#closed;
+  /** The worker can turn a job fetched by a completion into a task (see `#chain`). */
+  #chains = false;
+
+  /** A job the completion script fetched (see `BullMQTask.ackAndNext`), as a task. */
+  readonly #chain = async (
+    completed: unknown,
+    token: string,
+    fetchedSince: number,
+  ): Promise<SourcedTask | undefined> => {
+    if (!Array.isArray(completed) || !completed[0]) return undefined; // no job ready (or rate limited)
+    const worker = (await this.#ready()) as SourceWorker;
+    const job = await worker.jobFromData(completed[0], completed[1], token);
+    if (job === undefined) return undefined;
+    if (this.#closed) {
+      await this.#giveBack(job, token);
+      return undefined;
+    }
+    return this.#task(job, token, fetchedSince);
+  };
 
   /** Puts back a job nobody waits for any more (its `next()` aborted): no attempt counted. */
   async #giveBack(job: Job, token: string): Promise<void> {
@@ -378,11 +404,11 @@ class SourceEngine {
   async #createWorker(): Promise<Worker> {
     const bullmq = await loadDriver<BullMQModule>('bullmq', () => import('bullmq'));
     const { connection, prefix, lockDurationMs, blockSeconds, stalledCheck } = this.#options;
-    const SourceWorker = withBlockCap(bullmq.Worker, blockSeconds, (seconds) => {
+    const SourceWorkerClass = sourceWorkerClass(bullmq.Worker, blockSeconds, (seconds) => {
       this.#block = { startedAt: Date.now(), seconds };
       this.#blockStarted?.();
     });
-    const worker = new SourceWorker(this.#queueName, null, {
+    const worker = new SourceWorkerClass(this.#queueName, null, {
       connection,
       ...(prefix === undefined ? {} : { prefix }),
       autorun: false,
@@ -392,6 +418,7 @@ class SourceEngine {
       skipStalledCheck: !stalledCheck,
       skipLockRenewal: true,
     });
+    this.#chains = worker.buildsJobs;
     // Without a listener BullMQ prints its background errors; they go to onError instead.
     worker.on('error', (error) => this.report(error));
     // Manual processing starts no stalled checker of its own (BullMQ docs, "Manually processing jobs").
@@ -410,20 +437,47 @@ function fail(waiter: Waiter, error: unknown): void {
   waiter.reject(error);
 }
 
+/** The source's Worker: see {@link sourceWorkerClass}. */
+interface SourceWorker extends Worker {
+  /** Whether `jobFromData` works with this BullMQ version. */
+  readonly buildsJobs: boolean;
+  /** A job from the data BullMQ's completion script returned, or undefined without one. */
+  jobFromData(data: unknown, id: unknown, token: string): Promise<Job | undefined>;
+}
+
 /**
- * A Worker class whose blocking fetch never waits longer than `blockSeconds`, and which tells
- * `onBlock` when a blocking wait starts. BullMQ bounds the wait by `drainDelay` only when the
- * queue has no delayed job; with one, it waits until that job is due, up to 10 s, which would
- * hold `close()` that long. Overrides BullMQ's protected `getBlockTimeout`, which BullMQ calls
- * right before it blocks (kept as is where a version lacks it).
+ * The source's Worker class. Its blocking fetch never waits longer than `blockSeconds`, and it
+ * tells `onBlock` when a blocking wait starts: BullMQ bounds the wait by `drainDelay` only when
+ * the queue has no delayed job; with one, it waits until that job is due, up to 10 s, which would
+ * hold `close()` that long. That overrides BullMQ's protected `getBlockTimeout`, which BullMQ
+ * calls right before it blocks (kept as is where a version lacks it). `jobFromData` exposes the
+ * protected `nextJobFromJobData`, the step BullMQ's own Worker takes after a completion that
+ * fetched the next job (undefined where a version lacks it, and then `ackAndNext` only acks).
  */
-function withBlockCap(Base: typeof Worker, blockSeconds: number, onBlock: (seconds: number) => void): typeof Worker {
-  if (typeof Reflect.get(Base.prototype, 'getBlockTimeout') !== 'function') return Base;
-  return class CappedWorker extends Base {
+function sourceWorkerClass(
+  Base: typeof Worker,
+  blockSeconds: number,
+  onBlock: (seconds: number) => void,
+): new (
+  name: string,
+  processor: null,
+  options: WorkerOptions,
+) => SourceWorker {
+  const capBlocks = typeof Reflect.get(Base.prototype, 'getBlockTimeout') === 'function';
+  const canBuildJobs = typeof Reflect.get(Base.prototype, 'nextJobFromJobData') === 'function';
+  return class extends Base implements SourceWorker {
+    readonly buildsJobs = canBuildJobs;
+
     protected override getBlockTimeout(blockUntil: number): number {
+      if (!capBlocks) return blockSeconds;
       const seconds = Math.min(super.getBlockTimeout(blockUntil), blockSeconds);
       if (seconds > 0) onBlock(seconds);
       return seconds;
+    }
+
+    async jobFromData(data: unknown, id: unknown, token: string): Promise<Job | undefined> {
+      if (!canBuildJobs) return undefined;
+      return (await this.nextJobFromJobData(data as never, id as string, token)) ?? undefined;
     }
   };
 }

@@ -59,6 +59,12 @@ function checkNackOptions(options: unknown): NackOptions {
   return options as NackOptions;
 }
 
+/**
+ * Turns the next job that BullMQ's completion script returned (`[jobData, jobId, ...]`, locked
+ * with the completed job's token) into a task, or `undefined` when it returned none.
+ */
+export type ChainNext = (completed: unknown, token: string, fetchedSince: number) => Promise<SourcedTask | undefined>;
+
 /** One fetched job, held with its lock token until it is acked or nacked. */
 export class BullMQTask implements SourcedTask {
   readonly id: string;
@@ -67,6 +73,7 @@ export class BullMQTask implements SourcedTask {
   readonly #token: string;
   readonly #lockDurationMs: number;
   readonly #sourceClosed: () => boolean;
+  readonly #chain: ChainNext | undefined;
   /** Our lock surely lasts until then: set from the moment the last successful extend was sent. */
   #lockedUntil: number;
 
@@ -74,14 +81,24 @@ export class BullMQTask implements SourcedTask {
    * @param fetchedSince - when the fetch that returned `job` started: its lock lasts at least
    *   `lockDurationMs` from then.
    * @param sourceClosed - true once the source is closed (a heartbeat then fails at once).
+   * @param chain - turns a job fetched by the completion script into a task (see `ackAndNext`);
+   *   without it, `ackAndNext` only acks.
    */
-  constructor(job: Job, token: string, fetchedSince: number, lockDurationMs: number, sourceClosed: () => boolean) {
+  constructor(
+    job: Job,
+    token: string,
+    fetchedSince: number,
+    lockDurationMs: number,
+    sourceClosed: () => boolean,
+    chain?: ChainNext,
+  ) {
     this.id = String(job.id);
     this.data = job.data;
     this.#job = job;
     this.#token = token;
     this.#lockDurationMs = lockDurationMs;
     this.#sourceClosed = sourceClosed;
+    this.#chain = chain;
     this.#lockedUntil = fetchedSince + lockDurationMs;
   }
 
@@ -111,6 +128,22 @@ export class BullMQTask implements SourcedTask {
 
   async ack(result: unknown): Promise<void> {
     await this.#settle(() => this.#job.moveToCompleted(result, this.#token, false));
+  }
+
+  /**
+   * Completes the job and takes the next one in the same script call (`moveToCompleted` with
+   * `fetchNext`, as BullMQ's own Worker does): one Redis round trip per job instead of two. The
+   * next job is locked with this job's token, which this job no longer needs.
+   */
+  async ackAndNext(result: unknown): Promise<SourcedTask | undefined> {
+    const chain = this.#chain;
+    const fetchNext = chain !== undefined && !this.#sourceClosed();
+    const fetchedSince = Date.now();
+    let completed: unknown;
+    await this.#settle(async () => {
+      completed = await this.#job.moveToCompleted(result, this.#token, fetchNext);
+    });
+    return fetchNext ? chain(completed, this.#token, fetchedSince) : undefined;
   }
 
   async nack(error: unknown, options?: NackOptions): Promise<void> {

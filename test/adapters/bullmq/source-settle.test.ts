@@ -20,6 +20,26 @@ describe.skipIf(!up)('bullmq source: ack and nack map onto BullMQ job states', (
     expect(job.attemptsMade).toBe(1);
   });
 
+  it('ackAndNext completes the job and takes the next one in the same call; undefined when none is waiting', async () => {
+    await using q = testQueue('chain');
+    await q.queue.add('a', { n: 1 });
+    await q.queue.add('b', { n: 2 });
+    const source = q.source<{ n: number }, number>();
+    const first = await take(source);
+    const second = await first.ackAndNext?.(10);
+    expect(second?.data).toEqual({ n: 2 });
+    const done = await q.job(first.id);
+    expect(await done.getState()).toBe('completed');
+    expect(done.returnvalue).toBe(10);
+    // The chained task is a full task: locked for this source, heartbeats and acks work.
+    expect(await (await q.job(second?.id as string)).getState()).toBe('active');
+    await second?.heartbeat();
+    expect(await second?.ackAndNext?.(20)).toBeUndefined(); // the queue is empty now
+    const last = await q.job(second?.id as string);
+    expect(await last.getState()).toBe('completed');
+    expect(last.returnvalue).toBe(20);
+  });
+
   it('plain nack: BullMQ applies attempts (2 attempts: retried once, then failed with the message)', async () => {
     await using q = testQueue('nack');
     await q.queue.add('flaky', { n: 1 }, { attempts: 2 });
