@@ -85,7 +85,7 @@ export async function run(out: (line?: string) => void): Promise<void> {
     `  thread exits: ${exits.join(', ')}; crashed ${stats.lifetime.crashed}, tasks retried ${stats.lifetime.retried}, threads now ${stats.threads.total}`,
   );
   out(
-    `  run time p50 ${ms(stats.runTime.p50Ms)}, p99 ${ms(stats.runTime.p99Ms)}; per-thread utilisation ${stats.workers.map((worker) => `${Math.round(worker.utilization * 100)}%`).join(', ')}`,
+    `  run time p50 ${ms(stats.runTime.p50Ms)}, p99 ${ms(stats.runTime.p99Ms)}; busy share of each thread since it started: ${stats.workers.map((worker) => `#${worker.threadId} ${Math.round(worker.utilization * 100)}% (${worker.completed} tasks)`).join(', ')}`,
   );
   await pool.close();
   out(`closed: ${pool.stats().threads.total} threads left`);
