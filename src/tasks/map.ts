@@ -24,6 +24,7 @@
  */
 import { AbortError, InvalidOptionError } from '../internal/errors.js';
 import { booleanOption, customOption, integerOption, resolveOptions } from '../internal/options.js';
+import { promiseInto, type ResolverSink } from '../internal/promise-into.js';
 import { retainShape } from '../internal/shape.js';
 import type { TaskFunction } from './async-executor.js';
 import type { DirectOwner, Scheduler } from './scheduler.js';
@@ -98,20 +99,12 @@ export function mapTasks<P, T, U>(
   return new MapRun<P, T, U>(core, input, payloads, window, resolved.ordered, resolved.signal, priorityOf, direct);
 }
 
-/** The map whose `next()` is making its promise (see captureWake). */
-let waiting: MapRun<unknown, unknown, unknown> | undefined;
-
-/** The one executor of every waiting `next()` promise: no closure per call. */
-function captureWake(resolve: (step: Step<unknown>) => void, reject: (error: unknown) => void): void {
-  (waiting as MapRun<unknown, unknown, unknown>).setWake(resolve, reject);
-}
-
 /** `#directState` of a slot: no direct task, one running, one running whose outcome was given up. */
 const NO_DIRECT = 0;
 const DIRECT_RUNNING = 1;
 const DIRECT_ABANDONED = 2;
 
-class MapRun<P, T, U> implements AsyncIterableIterator<U>, TaskSink, DirectOwner {
+class MapRun<P, T, U> implements AsyncIterableIterator<U>, TaskSink, DirectOwner, ResolverSink<Step<U>> {
   readonly #core: Scheduler<P, unknown>;
   readonly #input: Iterable<T> | AsyncIterable<T>;
   readonly #window: number;
@@ -149,9 +142,8 @@ class MapRun<P, T, U> implements AsyncIterableIterator<U>, TaskSink, DirectOwner
   #directInFlight = 0;
   /** A clock reading to reuse for items started in the same synchronous run (NaN: none). */
   #now = Number.NaN;
-  /** The core's list of direct owners (see DirectOwner). */
-  directPrev: DirectOwner | undefined = undefined;
-  directNext: DirectOwner | undefined = undefined;
+  /** Its place in the core's list of direct owners (see DirectOwner). */
+  directHandle = 0;
   #wake: ((step: Step<U>) => void) | undefined;
   #wakeFail: ((error: unknown) => void) | undefined;
 
@@ -213,14 +205,11 @@ class MapRun<P, T, U> implements AsyncIterableIterator<U>, TaskSink, DirectOwner
       });
       return previous.then(() => this.next());
     }
-    waiting = this as MapRun<unknown, unknown, unknown>;
-    const promise = new Promise<Step<U>>(captureWake as never);
-    waiting = undefined;
-    return promise;
+    return promiseInto<Step<U>>(this);
   }
 
-  /** @internal Stores the resolving functions of the consumer's pending `next()`. */
-  setWake(resolve: (step: Step<U>) => void, reject: (error: unknown) => void): void {
+  /** @internal Keeps the resolving functions of the consumer's pending `next()` (see promiseInto). */
+  takeResolvers(resolve: (step: Step<U>) => void, reject: (error: unknown) => void): void {
     this.#wake = resolve;
     this.#wakeFail = reject;
   }

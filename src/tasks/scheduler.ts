@@ -18,6 +18,7 @@
  * @module
  */
 import { DeadlineHeap } from '../internal/deadline-heap.js';
+import { Deque, type DequeHandle } from '../internal/deque.js';
 import {
   abortReason,
   ClosedError,
@@ -29,6 +30,7 @@ import {
 } from '../internal/errors.js';
 import { Emitter } from '../internal/events.js';
 import { Histogram } from '../internal/histogram.js';
+import { promiseInto, type ResolverSink } from '../internal/promise-into.js';
 import { reportAsync } from '../internal/report.js';
 import type { Executor, ExecutorHost } from './executor.js';
 import { KeyLimits } from './key-limits.js';
@@ -36,7 +38,7 @@ import { checkRunOptions, type ResolvedSchedulingOptions, type RunOptions } from
 import { SignalLinks } from './signal-links.js';
 import type { TaskPoolEvents, TaskPoolStats } from './stats.js';
 import { TaskQueue } from './task-queue.js';
-import { promiseFor, type TaskOwner, TaskRecord, type TaskSink, TaskState } from './task-record.js';
+import { type TaskOwner, TaskRecord, type TaskSink, TaskState } from './task-record.js';
 import { Waiters } from './waiters.js';
 
 type AnyTask = TaskRecord<unknown, unknown>;
@@ -66,13 +68,12 @@ export interface CloseOptions {
 export interface DirectOwner {
   /** The pool was destroyed with `error`. */
   destroyed(error: unknown): void;
-  /** Links of the scheduler's list of registered owners (owned by the scheduler). */
-  directPrev: DirectOwner | undefined;
-  directNext: DirectOwner | undefined;
+  /** Its place in the scheduler's list of registered owners (written by the scheduler). */
+  directHandle: DequeHandle;
 }
 
 /** The scheduling core. `P` is the executor's payload type, `R` the result type. */
-export class Scheduler<P, R> implements ExecutorHost, TaskOwner {
+export class Scheduler<P, R> implements ExecutorHost, TaskOwner, ResolverSink<R> {
   readonly #executor: Executor<P, R>;
   readonly #options: ResolvedSchedulingOptions;
   readonly #name: string;
@@ -91,10 +92,8 @@ export class Scheduler<P, R> implements ExecutorHost, TaskOwner {
   /** Typed events and diagnostics channels (`poolkit:<family>:taskStarted`, ...). */
   readonly events: Emitter<TaskPoolEvents>;
   readonly #fastLane: boolean;
+  /** The payload of the fast-lane task `run()` is making, for `takeResolvers`. */
   #fastPayload: unknown;
-  readonly #captureFast = (resolve: (value: unknown) => void, reject: (error: unknown) => void): void => {
-    this.#queue.pushFast(this.#fastPayload, resolve, reject, this.#clock.now());
-  };
   #concurrency: number;
   #capacity: number;
   #limit: number;
@@ -118,8 +117,8 @@ export class Scheduler<P, R> implements ExecutorHost, TaskOwner {
   readonly #startedWanted: () => boolean;
   readonly #succeededWanted: () => boolean;
   readonly #failedWanted: () => boolean;
-  /** Owners with direct tasks running (see claimDirect): an intrusive list, O(1) in and out. */
-  #directOwners: DirectOwner | undefined;
+  /** Owners with direct tasks running (see claimDirect), O(1) in and out by handle. */
+  readonly #directOwners = new Deque<DirectOwner>(4);
   #closePromise: Promise<void> | undefined;
   #closeResolve: (() => void) | undefined;
   #destroyPromise: Promise<void> | undefined;
@@ -196,6 +195,11 @@ export class Scheduler<P, R> implements ExecutorHost, TaskOwner {
 
   // ---- admission ----
 
+  /** @internal Queues the fast-lane task being made by `run()` with its caller's resolvers. */
+  takeResolvers(resolve: (value: R) => void, reject: (error: unknown) => void): void {
+    this.#queue.pushFast(this.#fastPayload, resolve as (value: unknown) => void, reject, this.#clock.now());
+  }
+
   /** Creates a task (validating `options`) without admitting it. */
   create(payload: P, options: RunOptions | undefined): TaskRecord<P, R> {
     const opts = this.#options;
@@ -224,13 +228,13 @@ export class Scheduler<P, R> implements ExecutorHost, TaskOwner {
       // Fast lane (see task-queue.ts): no task object until the task starts.
       this.#submitted++;
       this.#fastPayload = payload;
-      const promise = new Promise<R>(this.#captureFast as never);
+      const promise = promiseInto<R>(this);
       this.#fastPayload = undefined;
       if (this.#capacity < this.#concurrency && this.#executor.demand !== undefined) this.#executor.demand(this.queued);
       return promise;
     }
     const task = this.create(payload, options);
-    const promise = promiseFor(task);
+    const promise = promiseInto(task);
     this.#admit(task as AnyTask, MAY_QUEUE);
     return promise;
   }
@@ -238,7 +242,7 @@ export class Scheduler<P, R> implements ExecutorHost, TaskOwner {
   /** Runs `payload` only if a slot is free now; otherwise rejects with `PoolExhaustedError`. */
   tryRun(payload: P, options?: RunOptions): Promise<R> {
     const task = this.create(payload, options);
-    const promise = promiseFor(task);
+    const promise = promiseInto(task);
     this.#admit(task as AnyTask, NEVER_QUEUE);
     return promise;
   }
@@ -263,7 +267,7 @@ export class Scheduler<P, R> implements ExecutorHost, TaskOwner {
   /** Counts a task as submitted and refuses it with `error` (e.g. a detected deadlock). */
   refuse(payload: P, options: RunOptions | undefined, error: unknown): Promise<R> {
     const task = this.create(payload, options);
-    const promise = promiseFor(task);
+    const promise = promiseInto(task);
     this.#submitted++;
     this.#refuse(task as AnyTask, error);
     return promise;
@@ -322,8 +326,7 @@ export class Scheduler<P, R> implements ExecutorHost, TaskOwner {
     if (abandoned) this.#abandoned--;
     else if (ok) this.#succeeded++;
     else this.#failed++;
-    if (this.#queue.length !== 0) this.#dispatch(now);
-    if (this.#waiters.active || this.#state !== OPEN) this.#changed();
+    this.#slotFreed(now);
     return now;
   }
 
@@ -335,22 +338,12 @@ export class Scheduler<P, R> implements ExecutorHost, TaskOwner {
 
   /** Registers an owner of running direct tasks, so that `destroy()` can stop it. */
   registerDirect(owner: DirectOwner): void {
-    const head = this.#directOwners;
-    owner.directPrev = undefined;
-    owner.directNext = head;
-    if (head !== undefined) head.directPrev = owner;
-    this.#directOwners = owner;
+    owner.directHandle = this.#directOwners.push(owner);
   }
 
   /** Unregisters an owner whose direct tasks have all finished. */
   unregisterDirect(owner: DirectOwner): void {
-    const { directPrev, directNext } = owner;
-    if (directPrev === undefined) {
-      if (this.#directOwners !== owner) return; // not registered
-      this.#directOwners = directNext;
-    } else directPrev.directNext = directNext;
-    if (directNext !== undefined) directNext.directPrev = directPrev;
-    owner.directPrev = owner.directNext = undefined;
+    this.#directOwners.remove(owner.directHandle, owner);
   }
 
   /** True when a task submitted now would have to wait (no free slot, paused, or a queue). */
@@ -508,6 +501,11 @@ export class Scheduler<P, R> implements ExecutorHost, TaskOwner {
       const parked = this.#keys.release(task);
       if (parked !== undefined) this.#queue.unshift(parked);
     }
+    this.#slotFreed(now);
+  }
+
+  /** After a slot frees (at `now`): start what waits for it, then tell waiters and close. */
+  #slotFreed(now: number): void {
     if (this.#queue.length !== 0) this.#dispatch(now);
     if (this.#waiters.active || this.#state !== OPEN) this.#changed();
   }
@@ -744,9 +742,7 @@ export class Scheduler<P, R> implements ExecutorHost, TaskOwner {
       this.#cancelled++;
       this.#abandon(task, error);
     }
-    const owners: DirectOwner[] = [];
-    for (let owner = this.#directOwners; owner !== undefined; owner = owner.directNext) owners.push(owner);
-    for (const owner of owners) owner.destroyed(error);
+    for (const owner of this.#directOwners.toArray()) owner.destroyed(error);
     this.#shared.abort(error);
     this.#waiters.check(0, this.#running);
     const executorDone = wasClosed ? Promise.resolve() : this.#executor.destroy();

@@ -8,6 +8,7 @@
  */
 import type { DeadlineEntry } from '../internal/deadline-heap.js';
 import type { DequeHandle } from '../internal/deque.js';
+import type { ResolverSink } from '../internal/promise-into.js';
 import { retainShape } from '../internal/shape.js';
 import type { ExecutorTask } from './executor.js';
 
@@ -31,7 +32,7 @@ export interface TaskOwner {
 }
 
 /** @internal A task inside the core. Fields are public to the core's modules, not to users. */
-export class TaskRecord<P, R> implements ExecutorTask<P, R> {
+export class TaskRecord<P, R> implements ExecutorTask<P, R>, ResolverSink<R> {
   readonly id: number;
   readonly payload: P;
   readonly owner: TaskOwner;
@@ -77,6 +78,12 @@ export class TaskRecord<P, R> implements ExecutorTask<P, R> {
     return this.controller === undefined ? this.owner.sharedSignal : this.controller.signal;
   }
 
+  /** Keeps the resolving functions of the caller's promise (made with `promiseInto(task)`). */
+  takeResolvers(resolve: (value: R) => void, reject: (error: unknown) => void): void {
+    this.resolveCaller = resolve;
+    this.rejectCaller = reject;
+  }
+
   resolve(value: R): void {
     this.owner.report(this as TaskRecord<unknown, unknown>, true, value);
   }
@@ -101,19 +108,3 @@ const template = retainShape(
 );
 template.enqueuedAt = 0.5;
 template.startedAt = 0.5;
-
-let capturing: TaskRecord<unknown, unknown> | undefined;
-
-function capture(resolve: (value: unknown) => void, reject: (error: unknown) => void): void {
-  const task = capturing as TaskRecord<unknown, unknown>;
-  task.resolveCaller = resolve;
-  task.rejectCaller = reject;
-}
-
-/** Creates the caller's promise of `task` without allocating a closure for its executor. */
-export function promiseFor<R>(task: TaskRecord<unknown, R>): Promise<R> {
-  capturing = task as TaskRecord<unknown, unknown>;
-  const promise = new Promise<R>(capture as (resolve: (value: R) => void, reject: (error: unknown) => void) => void);
-  capturing = undefined;
-  return promise;
-}
