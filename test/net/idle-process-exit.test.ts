@@ -1,10 +1,8 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runScript } from '../helpers/run-script.js';
 import { requireService, services } from '../helpers/services.js';
 
 const up = await requireService('memcached');
-const root = fileURLToPath(new URL('../../', import.meta.url));
 
 // The script leaves an idle socket pool, an HTTP agent with a free socket and a memcached client
 // with an idle connection, all open. Node must exit on its own: nothing idle keeps it alive.
@@ -32,18 +30,7 @@ console.log('idle', JSON.stringify(pool.stats().total.idle), JSON.stringify(Obje
 
 describe('idle network pools do not keep the process alive', () => {
   it('a process with idle sockets in every pool exits by itself (no timer, no referenced socket)', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    // A guard, not a timing assertion: a process still alive after 15 s is killed and fails the test.
-    const guard = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    const code = await new Promise((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
-    clearTimeout(guard);
+    const { code, output } = await runScript(script);
     expect(code).toBe(0);
     expect(output).toContain('idle 1 {"free":1,"busy":0,"pending":0}');
   });

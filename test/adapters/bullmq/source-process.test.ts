@@ -1,33 +1,13 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runScript } from '../../helpers/run-script.js';
 import { requireService, services } from '../../helpers/services.js';
 
 const up = await requireService('redis');
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-
-/** Runs `script` (an ES module body) in a child Node process; resolves its exit code and stdout. */
-async function runChild(script: string): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  // A guard, not a timing assertion: a process still alive after 15 s is killed and fails the test.
-  const guard = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
-  clearTimeout(guard);
-  return { code, output: output.trim() };
-}
-
 describe('bullmq source in a process of its own', () => {
   it.skipIf(!up)(
     'after close() nothing keeps the process alive (no timer, no connection), also with a next() pending at close',
     async () => {
-      const { code, output } = await runChild(`
+      const { code, output } = await runScript(`
       import { Queue } from 'bullmq';
       import { createBullMQSource } from './src/adapters/bullmq/index.ts';
       const connection = { host: '${services.redis.host}', port: ${services.redis.port} };
