@@ -226,11 +226,7 @@ export class Consumer<T = unknown, R = unknown> implements AsyncDisposable {
       }
       if (task === undefined) break; // exhausted, or stopped
       if (this.#state !== 'running') {
-        // Taken while stopping: give it back untouched.
-        this.#fetched++;
-        this.#held++;
-        await this.#giveBack(task, new AbortError('consume() was stopped before the task started'));
-        this.#release();
+        await this.#returnUnstarted(task);
         break;
       }
       this.#start(task);
@@ -248,42 +244,20 @@ export class Consumer<T = unknown, R = unknown> implements AsyncDisposable {
   #start(task: SourcedTask<T, R>): void {
     this.#fetched++;
     this.#held++;
-    const controller = new AbortController();
-    const held: Held = { lost: false, settled: false, timer: undefined };
-    const beat = (): void => {
-      held.timer = this.#clock.setTimer(() => {
-        held.timer = undefined;
-        task.heartbeat().then(
-          () => {
-            if (!held.lost && !held.settled) beat();
-          },
-          (error: unknown) => {
-            if (held.settled || held.lost) return;
-            held.lost = true;
-            this.#lost++;
-            this.#report(error);
-            controller.abort(
-              new LockLostError(`Task ${task.id}: its heartbeat failed, so its source no longer holds it for us`, {
-                cause: error,
-                taskId: task.id,
-              }),
-            );
-          },
-        );
-      }, this.#heartbeatMs);
-    };
-    beat();
+    // Aborts only when a heartbeat fails (the handler's signal also aborts on timeout/destroy).
+    const lost = new AbortController();
+    const stopBeating = this.#keepAlive(task, lost);
     let outcome: Promise<R>;
     try {
-      outcome = this.#run(task.data, controller.signal, this.#timeoutMs);
+      outcome = this.#run(task.data, lost.signal, this.#timeoutMs);
     } catch (error) {
       outcome = Promise.reject(error);
     }
     outcome
       .then(
         async (result) => {
-          if (held.lost) return;
-          stopBeating(held);
+          if (lost.signal.aborted) return;
+          stopBeating();
           // At capacity with no next() pending, a source that can ack and fetch in one call
           // hands the next task straight into this slot (BullMQ: one script call per job).
           if (task.ackAndNext !== undefined && this.#state === 'running' && this.#room !== undefined) {
@@ -293,8 +267,8 @@ export class Consumer<T = unknown, R = unknown> implements AsyncDisposable {
           await this.#settle(() => task.ack(result), 'ack');
         },
         async (error: unknown) => {
-          if (held.lost) return;
-          stopBeating(held);
+          if (lost.signal.aborted) return;
+          stopBeating();
           if (error instanceof ClosedError || error instanceof QueueFullError) {
             // The pool refused it: not the task's failure.
             if (error instanceof ClosedError && this.#state === 'running') void this.stop();
@@ -311,9 +285,46 @@ export class Consumer<T = unknown, R = unknown> implements AsyncDisposable {
         },
       )
       .finally(() => {
-        stopBeating(held);
+        stopBeating();
         this.#release();
       });
+  }
+
+  /**
+   * Heartbeats `task` every `heartbeatMs` (the next beat is armed once the last one answered)
+   * until the returned function is called. A failed beat means the task is no longer ours:
+   * `lost` aborts with `LockLostError`.
+   */
+  #keepAlive(task: SourcedTask<T, R>, lost: AbortController): () => void {
+    let timer: Timer | undefined;
+    let stopped = false;
+    const beat = (): void => {
+      timer = this.#clock.setTimer(() => {
+        timer = undefined;
+        task.heartbeat().then(
+          () => {
+            if (!stopped && !lost.signal.aborted) beat();
+          },
+          (error: unknown) => {
+            if (stopped || lost.signal.aborted) return;
+            this.#lost++;
+            this.#report(error);
+            lost.abort(
+              new LockLostError(`Task ${task.id}: its heartbeat failed, so its source no longer holds it for us`, {
+                cause: error,
+                taskId: task.id,
+              }),
+            );
+          },
+        );
+      }, this.#heartbeatMs);
+    };
+    beat();
+    return () => {
+      stopped = true;
+      timer?.cancel();
+      timer = undefined;
+    };
   }
 
   async #ackAndNext(task: SourcedTask<T, R>, result: R): Promise<void> {
@@ -328,12 +339,15 @@ export class Consumer<T = unknown, R = unknown> implements AsyncDisposable {
     if (next === undefined) return;
     if (this.#state === 'running')
       this.#start(next); // takes the slot this task frees next
-    else {
-      this.#fetched++;
-      this.#held++;
-      await this.#giveBack(next, new AbortError('consume() was stopped before the task started'));
-      this.#release();
-    }
+    else await this.#returnUnstarted(next);
+  }
+
+  /** A task the source handed out after the consumer began to stop: counted, then given back untouched. */
+  async #returnUnstarted(task: SourcedTask<T, R>): Promise<void> {
+    this.#fetched++;
+    this.#held++;
+    await this.#giveBack(task, new AbortError('consume() was stopped before the task started'));
+    this.#release();
   }
 
   async #giveBack(task: SourcedTask<T, R>, error: unknown): Promise<void> {
@@ -390,19 +404,4 @@ export class Consumer<T = unknown, R = unknown> implements AsyncDisposable {
       signal.addEventListener('abort', onAbort, { once: true });
     });
   }
-}
-
-/** A held task's heartbeat state. */
-interface Held {
-  /** A heartbeat failed: the task is abandoned. */
-  lost: boolean;
-  /** The handler finished: no more heartbeats. */
-  settled: boolean;
-  timer: Timer | undefined;
-}
-
-function stopBeating(held: Held): void {
-  held.settled = true;
-  held.timer?.cancel();
-  held.timer = undefined;
 }
