@@ -140,8 +140,6 @@ class MapRun<P, T, U> implements AsyncIterableIterator<U>, TaskSink, DirectOwner
   readonly #onDirectOk: ((value: unknown) => void)[] = [];
   readonly #onDirectFail: ((error: unknown) => void)[] = [];
   #directInFlight = 0;
-  /** A clock reading to reuse for items started in the same synchronous run (NaN: none). */
-  #now = Number.NaN;
   /** Its place in the core's list of direct owners (see DirectOwner). */
   directHandle = 0;
   #wake: ((step: Step<U>) => void) | undefined;
@@ -241,16 +239,9 @@ class MapRun<P, T, U> implements AsyncIterableIterator<U>, TaskSink, DirectOwner
   #directSettled(slot: number, ok: boolean, value: unknown): void {
     const abandoned = this.#directState[slot] === DIRECT_ABANDONED;
     this.#directState[slot] = NO_DIRECT;
-    const now = this.#core.finishDirect(this.#startedAt[slot] as number, ok, abandoned);
+    this.#core.finishDirect(this.#startedAt[slot] as number, ok, abandoned);
     if (--this.#directInFlight === 0) this.#core.unregisterDirect(this);
-    // Items this settlement lets start (a waiting consumer takes the value and the window moves)
-    // start now: they share this clock reading.
-    this.#now = now;
-    try {
-      this.#settled(slot, ok, value);
-    } finally {
-      this.#now = Number.NaN;
-    }
+    this.#settled(slot, ok, value);
   }
 
   /** The item in `slot` finished (either path): free the slot, keep the value or stop. */
@@ -369,7 +360,7 @@ class MapRun<P, T, U> implements AsyncIterableIterator<U>, TaskSink, DirectOwner
     const slot = this.#freeSlots.pop() as number; // the window guarantees a free slot
     this.#slotIndex[slot] = index;
     if (this.#direct !== undefined) {
-      const startedAt = this.#core.claimDirect(this.#now);
+      const startedAt = this.#core.claimDirect();
       if (!Number.isNaN(startedAt)) {
         this.#runDirect(slot, item, startedAt);
         return;

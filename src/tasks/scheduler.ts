@@ -295,9 +295,8 @@ export class Scheduler<P, R> implements ExecutorHost, TaskOwner, ResolverSink<R>
    * task event listener). The task counts as submitted and running, with zero wait. Returns its
    * start time, or NaN when refused (the owner then enqueues a normal task). Each claim must end
    * with exactly one `finishDirect()`, and the owner must be registered while it has direct tasks.
-   * `now`: a timestamp the owner read (or got from `finishDirect`) in the same synchronous run.
    */
-  claimDirect(now = Number.NaN): number {
+  claimDirect(): number {
     if (
       this.#state !== OPEN ||
       this.#paused ||
@@ -311,15 +310,14 @@ export class Scheduler<P, R> implements ExecutorHost, TaskOwner, ResolverSink<R>
     this.#submitted++;
     this.#running++;
     this.#waitTime.record(0);
-    return Number.isNaN(now) ? this.#clock.now() : now;
+    return this.#clock.now();
   }
 
   /**
    * Ends a direct task that started at `startedAt`: records its run time, counts it as succeeded
-   * or failed (or, when `abandoned`, only closes its abandonment), and frees its slot. Returns the
-   * time it read, for the owner's next `claimDirect()` in the same synchronous run.
+   * or failed (or, when `abandoned`, only closes its abandonment), and frees its slot.
    */
-  finishDirect(startedAt: number, ok: boolean, abandoned: boolean): number {
+  finishDirect(startedAt: number, ok: boolean, abandoned: boolean): void {
     this.#running--;
     const now = this.#clock.now();
     this.#runTime.record(now - startedAt);
@@ -327,7 +325,6 @@ export class Scheduler<P, R> implements ExecutorHost, TaskOwner, ResolverSink<R>
     else if (ok) this.#succeeded++;
     else this.#failed++;
     this.#slotFreed(now);
-    return now;
   }
 
   /** A running direct task's outcome was given up (its owner stopped): counted as cancelled. */
