@@ -450,7 +450,7 @@ interface SourceWorker extends Worker {
  * tells `onBlock` when a blocking wait starts: BullMQ bounds the wait by `drainDelay` only when
  * the queue has no delayed job; with one, it waits until that job is due, up to 10 s, which would
  * hold `close()` that long. That overrides BullMQ's protected `getBlockTimeout`, which BullMQ
- * calls right before it blocks (kept as is where a version lacks it). `jobFromData` exposes the
+ * calls right before it blocks (a version without it never calls the override). `jobFromData` exposes the
  * protected `nextJobFromJobData`, the step BullMQ's own Worker takes after a completion that
  * fetched the next job (undefined where a version lacks it, and then `ackAndNext` only acks).
  */
@@ -463,13 +463,11 @@ function sourceWorkerClass(
   processor: null,
   options: WorkerOptions,
 ) => SourceWorker {
-  const capBlocks = typeof Reflect.get(Base.prototype, 'getBlockTimeout') === 'function';
   const canBuildJobs = typeof Reflect.get(Base.prototype, 'nextJobFromJobData') === 'function';
   return class extends Base implements SourceWorker {
     readonly buildsJobs = canBuildJobs;
 
     protected override getBlockTimeout(blockUntil: number): number {
-      if (!capBlocks) return blockSeconds;
       const seconds = Math.min(super.getBlockTimeout(blockUntil), blockSeconds);
       if (seconds > 0) onBlock(seconds);
       return seconds;
